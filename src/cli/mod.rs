@@ -1,0 +1,151 @@
+//! Subcommands and exit codes.
+//!
+//! Exit codes: 0 solved (or valid, or no slots to fill), 1 internal error, 2 invalid input
+//! (nothing is written), 3 infeasible, 4 no roster found (time limit, or a heuristic that
+//! could not satisfy every hard rule), 5 `check` found hard violations.
+
+mod check;
+mod constraints;
+mod generate;
+mod solve;
+mod validate;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use roster::input::InputErrors;
+
+/// Exit code: solved / valid.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: internal error.
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code: invalid input.
+pub const EXIT_INVALID: u8 = 2;
+/// Exit code: proven infeasible.
+pub const EXIT_INFEASIBLE: u8 = 3;
+/// Exit code: no roster found.
+pub const EXIT_NO_SOLUTION: u8 = 4;
+/// Exit code: the checked roster breaks hard rules.
+pub const EXIT_VIOLATIONS: u8 = 5;
+
+#[derive(Parser)]
+#[command(
+    name = "roster",
+    version,
+    about = "Roster optimizer: MILP on HiGHS with learned affinity scores"
+)]
+struct Cli {
+    /// More logging (-v info, -vv debug, -vvv trace); RUST_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve a roster request.
+    Solve(solve::Args),
+    /// Validate a roster request (schema + semantics).
+    Validate(validate::Args),
+    /// Check a solution against a request: hard violations and objective.
+    Check(check::Args),
+    /// Print the constraint catalog.
+    Constraints(constraints::Args),
+    /// Generate a seeded synthetic request.
+    Generate(generate::Args),
+}
+
+/// Parse arguments and run.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let result = match cli.command {
+        Command::Solve(a) => solve::run(a),
+        Command::Validate(a) => validate::run(a),
+        Command::Check(a) => check::run(a),
+        Command::Constraints(a) => constraints::run(a),
+        Command::Generate(a) => generate::run(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if let Some(inv) = e.downcast_ref::<InputErrors>() {
+                eprint!("{inv}");
+                return ExitCode::from(EXIT_INVALID);
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .try_init();
+}
+
+/// Read a file, or stdin for `-`.
+pub fn read_input(path: &Path) -> anyhow::Result<String> {
+    use anyhow::Context;
+    if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("reading stdin")?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Write JSON to a file atomically (temp file + rename), or to stdout.
+pub fn write_json(out: Option<&PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    match out {
+        None => {
+            let mut so = std::io::stdout().lock();
+            so.write_all(text.as_bytes())?;
+            so.flush()?;
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile_in(dir)?;
+            tmp.1.write_all(text.as_bytes())?;
+            tmp.1.sync_all()?;
+            std::fs::rename(&tmp.0, path).with_context(|| format!("writing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+fn tempfile_in(dir: &Path) -> anyhow::Result<(PathBuf, std::fs::File)> {
+    use anyhow::Context;
+    let name = format!(
+        ".roster-{}-{}.tmp",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    );
+    let path = dir.join(name);
+    let f = std::fs::File::create(&path)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    Ok((path, f))
+}

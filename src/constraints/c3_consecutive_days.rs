@@ -1,0 +1,223 @@
+//! C3 consecutive working days: at most `max` in a row (every window of max+1 days has a day
+//! off, the first windows counting the streak that runs into the horizon) and, when `min` > 1,
+//! no working stretch shorter than `min`.
+//!
+//! Boundary semantics (those of the Curtois & Qu benchmark): a stretch that touches the end
+//! of the horizon is never too short (it may go on), and neither is one touching the start
+//! when nothing is known about the days before. With a locked history, a stretch running into
+//! the horizon counts its locked days. Soft: penalty per excess window (max) and per short
+//! stretch (min).
+
+use serde::Deserialize;
+
+use super::{stretches, EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
+use crate::model::{Lin, ModelIr, RowTag};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Params {
+    max_consecutive_days: u32,
+    min_consecutive_days: u32,
+}
+
+/// C3 consecutive days.
+#[derive(Clone, Debug)]
+pub struct ConsecutiveDays {
+    mode: Mode,
+    params: Params,
+}
+
+/// What is known about the days just before the horizon for one employee.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Before {
+    /// Nothing known: stretches touching day 0 are not judged against minimums.
+    Unknown,
+    /// The employee worked the last `n` days (n ≥ 1).
+    Working(u32),
+    /// The employee was off the day before day 0.
+    Off,
+}
+
+pub(crate) fn before(p: &Problem, e: EmployeeIdx) -> Before {
+    let h = p.history(e);
+    if h.streak_days > 0 {
+        Before::Working(h.streak_days)
+    } else if h.days_off_streak.is_some_and(|d| d > 0) {
+        Before::Off
+    } else {
+        Before::Unknown
+    }
+}
+
+impl ConsecutiveDays {
+    /// From the resolved parameters.
+    pub fn new(mode: Mode, params: &serde_json::Value) -> serde_json::Result<Self> {
+        Ok(ConsecutiveDays {
+            mode,
+            params: Params::deserialize(params)?,
+        })
+    }
+
+    fn max_days(&self, p: &Problem, e: EmployeeIdx) -> u32 {
+        p.employees[e.ix()]
+            .contract
+            .max_consecutive_days
+            .unwrap_or(self.params.max_consecutive_days)
+    }
+
+    fn min_days(&self, p: &Problem, e: EmployeeIdx) -> u32 {
+        p.employees[e.ix()]
+            .contract
+            .min_consecutive_days
+            .unwrap_or(self.params.min_consecutive_days)
+    }
+}
+
+impl Rule for ConsecutiveDays {
+    fn id(&self) -> RuleId {
+        RuleId::C3
+    }
+    fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {
+        let p = m.problem;
+        let days = p.days();
+        let k = self.max_days(p, e) as Day;
+        let streak = p.history(e).streak_days as Day;
+        // Max: windows [d, d+k] inside the horizon.
+        for d in 0..=(days - k - 1) {
+            let mut lin = Lin::default();
+            for i in d..=d + k {
+                lin.add(&m.work(e, i), 1.0);
+            }
+            let tag = RowTag::emp(RuleId::C3, e, Some(d));
+            m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);
+        }
+        // Max: windows starting j days before the horizon, within the locked streak.
+        for j in 1..=streak.min(k) {
+            let mut lin = Lin {
+                constant: j as f64,
+                ..Lin::default()
+            };
+            for i in 0..=(k - j).min(days - 1) {
+                lin.add(&m.work(e, i), 1.0);
+            }
+            let tag = RowTag::emp(RuleId::C3, e, Some(-j));
+            m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);
+        }
+        // Min: forbid each short stretch pattern (off, l days on, off).
+        let min = self.min_days(p, e) as Day;
+        if min <= 1 {
+            return;
+        }
+        for d in 0..days {
+            let (start_open, already) = if d > 0 {
+                (true, 0)
+            } else {
+                match before(p, e) {
+                    Before::Unknown => continue,
+                    Before::Off => (false, 0),
+                    Before::Working(n) => (false, n as Day),
+                }
+            };
+            for l in 1..(min - already) {
+                if d + l >= days {
+                    break; // touches the end: may go on after the horizon
+                }
+                let mut lin = Lin::default();
+                for i in d..d + l {
+                    lin.add(&m.work(e, i), 1.0);
+                }
+                lin.add(&m.work(e, d + l), -1.0);
+                if start_open {
+                    lin.add(&m.work(e, d - 1), -1.0);
+                }
+                let tag = RowTag::emp(RuleId::C3, e, Some(d));
+                m.constrain(tag, lin, f64::NEG_INFINITY, (l - 1) as f64, self.mode, 1.0);
+            }
+        }
+    }
+
+    fn evaluate(&self, cx: &EvalCtx, out: &mut Vec<Violation>) {
+        let p = cx.problem;
+        let days = p.days();
+        for ei in 0..p.employees.len() {
+            let e = EmployeeIdx(ei as u32);
+            let k = self.max_days(p, e);
+            let min = self.min_days(p, e);
+            let prefix = p.history(e).streak_days;
+            let known_before = before(p, e) != Before::Unknown;
+            for (start, len) in stretches(|d| cx.schedules.works(e, d), days, prefix, true) {
+                let end = start + len as Day; // exclusive
+                if end <= 0 {
+                    continue; // entirely locked history
+                }
+                let in_horizon = (end - start.max(0)) as u32;
+                if len > k {
+                    let excess = (len - k).min(in_horizon);
+                    let shown: Vec<Day> = (start.max(0)..end).collect();
+                    out.push(cx.violation(
+                        RuleId::C3,
+                        self.mode,
+                        Some(e),
+                        None,
+                        &shown,
+                        f64::from(excess),
+                        format!(
+                            "{} works {len} consecutive days (max {k}{})",
+                            p.employees[ei].id,
+                            if start < 0 {
+                                format!(", {} of them locked before the horizon", -start)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    ));
+                }
+                let touches_end = end == days;
+                let judged_start = start > 0 || known_before;
+                if len < min && !touches_end && judged_start {
+                    let shown: Vec<Day> = (start.max(0)..end).collect();
+                    out.push(cx.violation(
+                        RuleId::C3,
+                        self.mode,
+                        Some(e),
+                        None,
+                        &shown,
+                        1.0,
+                        format!(
+                            "{} works a stretch of {len} days (min {min})",
+                            p.employees[ei].id
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+
+    fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, _t: ShiftIdx) -> bool {
+        if s.works(e, day) {
+            return true; // no new working day
+        }
+        let k = self.max_days(p, e);
+        let mut back = 0u32;
+        let mut d = day - 1;
+        while d >= 0 && s.works(e, d) {
+            back += 1;
+            d -= 1;
+        }
+        if d < 0 {
+            back += p.history(e).streak_days;
+        }
+        let mut fwd = 0u32;
+        let mut d = day + 1;
+        while d < p.days() && s.works(e, d) {
+            fwd += 1;
+            d += 1;
+        }
+        back + 1 + fwd <= k
+    }
+}

@@ -1,0 +1,438 @@
+//! The validated problem every algorithm works on.
+//!
+//! Nothing here knows about JSON: `crate::input` turns raw requests into these types after
+//! schema and semantic validation, so code past that seam can index without re-checking.
+//! Ids are `Copy` newtypes over dense indices; the original string ids stay beside them for
+//! output. Collections are `Vec`s and `BTreeMap`s so that iteration order never depends on
+//! hashing (outputs must be deterministic).
+
+pub mod calendar;
+
+use std::collections::BTreeMap;
+
+pub use calendar::{Horizon, IsoWeek};
+
+use crate::constraints::RuleSet;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The dense index as `usize`.
+            #[inline]
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of an employee in [`Problem::employees`].
+    EmployeeIdx
+);
+index_type!(
+    /// Index of a slot in [`Problem::slots`].
+    SlotIdx
+);
+index_type!(
+    /// Index of a shift type in [`Problem::shift_types`].
+    ShiftIdx
+);
+
+/// A day of the horizon: 0 is `Horizon::start`. Negative days lie before the horizon.
+pub type Day = i32;
+
+/// Minutes since midnight of horizon day 0 (may be negative for locked history).
+pub type Minute = i64;
+
+/// Minutes in a day.
+pub const DAY_MINUTES: Minute = 24 * 60;
+
+/// A shift type: when it runs, how long it lasts, and what may not follow it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShiftType {
+    /// Short code used in requests and outputs, e.g. `"D"`.
+    pub code: String,
+    /// Human name.
+    pub name: String,
+    /// Start as minutes after midnight, when clock times are known.
+    pub start_minute: Option<u32>,
+    /// Paid/working length in minutes (from clock times, or given explicitly).
+    pub duration_minutes: u32,
+    /// Shift types that may not be worked on the day after this one (explicit list).
+    pub cannot_follow: Vec<ShiftIdx>,
+}
+
+impl ShiftType {
+    /// Absolute start and end (minutes from day 0 midnight) of this shift worked on `day`,
+    /// when the clock times are known. Overnight shifts end on the next day.
+    pub fn interval_on(&self, day: Day) -> Option<(Minute, Minute)> {
+        self.start_minute.map(|s| {
+            let start = Minute::from(day) * DAY_MINUTES + Minute::from(s);
+            (start, start + Minute::from(self.duration_minutes))
+        })
+    }
+}
+
+/// A skill requirement of a slot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SkillRequirement {
+    /// Skill name.
+    pub skill: String,
+    /// Minimum level (1 when unspecified).
+    pub min_level: u32,
+}
+
+/// One (date, shift, requirement) to staff: the unit of cover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Slot {
+    /// Stable id: `"{demandId}/{date}"` unless given explicitly.
+    pub id: String,
+    /// Demand item this slot came from.
+    pub demand_id: String,
+    /// Requirement id (from the demand item).
+    pub requirement_id: String,
+    /// Day of the horizon.
+    pub day: Day,
+    /// Shift type worked.
+    pub shift: ShiftIdx,
+    /// Location the slot is at, if any.
+    pub location_id: Option<String>,
+    /// Product type, if any.
+    pub product_type_id: Option<String>,
+    /// Rank required, if any.
+    pub rank_id: Option<String>,
+    /// Skills required.
+    pub required_skills: Vec<SkillRequirement>,
+    /// People needed.
+    pub headcount: u32,
+    /// Penalty per missing person (soft cover).
+    pub under_weight: f64,
+    /// Penalty per extra person.
+    pub over_weight: f64,
+    /// Priority (higher is more important); raises the under-cover penalty and orders the
+    /// heuristics.
+    pub priority: u32,
+}
+
+/// A shift-on or shift-off request (C12).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShiftRequest {
+    /// Day of the horizon.
+    pub day: Day,
+    /// Shift requested (on) or refused (off); `None` on an off request means the whole day.
+    pub shift: Option<ShiftIdx>,
+    /// `true` for "I want this shift", `false` for "I do not want it".
+    pub on: bool,
+    /// Penalty paid when the request is not met.
+    pub weight: f64,
+}
+
+/// Per-employee contract limits; `None` falls back to the rule's catalog parameter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Contract {
+    /// C2: maximum minutes per ISO week.
+    pub max_weekly_minutes: Option<u32>,
+    /// C3: maximum consecutive working days.
+    pub max_consecutive_days: Option<u32>,
+    /// C3: minimum consecutive working days.
+    pub min_consecutive_days: Option<u32>,
+    /// C4: minimum rest between shifts, in minutes.
+    pub min_rest_minutes: Option<u32>,
+    /// C8: maximum minutes over the horizon.
+    pub max_total_minutes: Option<u32>,
+    /// C8: minimum minutes over the horizon.
+    pub min_total_minutes: Option<u32>,
+    /// C8: maximum minutes per calendar month.
+    pub max_monthly_minutes: Option<u32>,
+    /// C9: maximum shifts of each type over the horizon.
+    pub max_shifts_per_type: BTreeMap<ShiftIdx, u32>,
+    /// C10: minimum consecutive days off.
+    pub min_consecutive_days_off: Option<u32>,
+    /// C11: maximum working weekends.
+    pub max_weekends: Option<u32>,
+    /// C13: maximum number of assignments over the horizon.
+    pub max_assignments: Option<u32>,
+}
+
+/// A person who can be rostered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Employee {
+    /// External id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Rank (grade), if any.
+    pub rank_id: Option<String>,
+    /// Skill name → level.
+    pub skills: BTreeMap<String, u32>,
+    /// Locations the person may work at (empty: none declared).
+    pub locations: Vec<String>,
+    /// Product types the person may work (empty: none declared).
+    pub product_types: Vec<String>,
+    /// Years of experience (scorer input).
+    pub experience_years: f64,
+    /// Performance rating in [0, 5] (scorer input).
+    pub performance_rating: f64,
+    /// Hours of work already on the person's plate (scorer input).
+    pub current_workload_hours: f64,
+    /// Hours the person can take per week (scorer input).
+    pub capacity_hours: f64,
+    /// Contract limits.
+    pub contract: Contract,
+    /// Days of the horizon the person cannot work (leave, days off), sorted, deduplicated.
+    pub unavailable_days: Vec<Day>,
+    /// Shift-on/off requests.
+    pub requests: Vec<ShiftRequest>,
+}
+
+/// A locked assignment inside the horizon (it counts in every rule and is never changed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixedAssignment {
+    /// Who.
+    pub employee: EmployeeIdx,
+    /// Which day of the horizon.
+    pub day: Day,
+    /// Which shift.
+    pub shift: ShiftIdx,
+    /// The slot it fills, when it fills one of this problem's slots.
+    pub slot: Option<SlotIdx>,
+}
+
+/// What already happened before (or is locked within) the solve window, per employee.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EmployeeHistory {
+    /// Locked minutes per ISO week (weeks that overlap the horizon matter).
+    pub weekly_minutes: BTreeMap<IsoWeek, u32>,
+    /// Locked minutes per calendar month `(year, month)`.
+    pub monthly_minutes: BTreeMap<(i32, u32), u32>,
+    /// Locked minutes that count towards the horizon totals (C8).
+    pub horizon_minutes: u32,
+    /// Consecutive working days ending on the day before the horizon starts.
+    pub streak_days: u32,
+    /// Consecutive days off ending on the day before the horizon starts (`None`: unknown,
+    /// treated as "long enough").
+    pub days_off_streak: Option<u32>,
+    /// End of the last locked shift before the horizon, in minutes relative to day 0.
+    pub last_shift_end: Option<Minute>,
+    /// Shift worked on the day before the horizon (for "cannot follow" lists).
+    pub last_shift: Option<ShiftIdx>,
+    /// Working weekends already counted against C11.
+    pub weekends_worked: u32,
+    /// Shifts per type already counted against C9.
+    pub shifts_per_type: BTreeMap<ShiftIdx, u32>,
+    /// Assignments already counted against C13.
+    pub assignments: u32,
+}
+
+/// The locked context of a solve: history before the window plus locked assignments in it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LockedContext {
+    /// Per employee (indexed like [`Problem::employees`]).
+    pub history: Vec<EmployeeHistory>,
+    /// Locked assignments inside the horizon.
+    pub fixed: Vec<FixedAssignment>,
+}
+
+/// Which algorithm produces the roster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// The MILP on HiGHS (optionally warm-started).
+    Milp,
+    /// Greedy by priority/date with the best-scoring feasible employee.
+    GreedyMl,
+    /// Greedy with scores adjusted by current load.
+    BalancedMl,
+}
+
+impl Method {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Milp => "milp",
+            Method::GreedyMl => "greedy_ml",
+            Method::BalancedMl => "balanced_ml",
+        }
+    }
+}
+
+/// Warm start handed to HiGHS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WarmStart {
+    /// No initial solution.
+    None,
+    /// The `greedy_ml` roster.
+    GreedyMl,
+    /// The `balanced_ml` roster.
+    BalancedMl,
+}
+
+impl WarmStart {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarmStart::None => "none",
+            WarmStart::GreedyMl => "greedy_ml",
+            WarmStart::BalancedMl => "balanced_ml",
+        }
+    }
+}
+
+/// Solver settings (validated `solverConfig`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SolverConfig {
+    /// Algorithm.
+    pub method: Method,
+    /// Warm start for `milp`.
+    pub warm_start: WarmStart,
+    /// Wall-clock limit in seconds.
+    pub time_limit_seconds: f64,
+    /// Relative MIP gap at which HiGHS stops.
+    pub mip_rel_gap: f64,
+    /// Absolute MIP gap at which HiGHS stops.
+    pub mip_abs_gap: f64,
+    /// HiGHS threads.
+    pub threads: u32,
+    /// Random seed (HiGHS and heuristics).
+    pub seed: u64,
+    /// HiGHS presolve on/off.
+    pub presolve: bool,
+    /// Weight of the affinity term in the objective.
+    pub affinity_weight: f64,
+    /// Load penalty of `balanced_ml` (score units per fraction of the mean load).
+    pub balance_weight: f64,
+}
+
+impl Default for SolverConfig {
+    fn default() -> Self {
+        SolverConfig {
+            method: Method::Milp,
+            warm_start: WarmStart::GreedyMl,
+            time_limit_seconds: 60.0,
+            mip_rel_gap: 0.0,
+            mip_abs_gap: 1e-6,
+            threads: 1,
+            seed: 0,
+            presolve: true,
+            affinity_weight: 1.0,
+            balance_weight: 0.5,
+        }
+    }
+}
+
+/// A fully validated rostering problem.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// Caller's reference, echoed in outputs.
+    pub planning_reference: String,
+    /// The days to roster.
+    pub horizon: Horizon,
+    /// Shift types.
+    pub shift_types: Vec<ShiftType>,
+    /// Slots to staff, sorted by (day, shift, id).
+    pub slots: Vec<Slot>,
+    /// Employees.
+    pub employees: Vec<Employee>,
+    /// Active rules with their resolved parameters.
+    pub rules: RuleSet,
+    /// Solver settings.
+    pub config: SolverConfig,
+    /// Locked history and assignments.
+    pub locked: LockedContext,
+}
+
+impl Problem {
+    /// Number of horizon days.
+    pub fn days(&self) -> Day {
+        self.horizon.days as Day
+    }
+
+    /// The locked history of an employee (empty for a fresh solve).
+    pub fn history(&self, e: EmployeeIdx) -> &EmployeeHistory {
+        static EMPTY: std::sync::OnceLock<EmployeeHistory> = std::sync::OnceLock::new();
+        self.locked
+            .history
+            .get(e.ix())
+            .unwrap_or_else(|| EMPTY.get_or_init(EmployeeHistory::default))
+    }
+
+    /// Slot indices grouped by day (index = day).
+    pub fn slots_by_day(&self) -> Vec<Vec<SlotIdx>> {
+        let mut by_day = vec![Vec::new(); self.horizon.days as usize];
+        for (i, s) in self.slots.iter().enumerate() {
+            by_day[s.day as usize].push(SlotIdx(i as u32));
+        }
+        by_day
+    }
+
+    /// Whether the employee is unavailable on `day` (C7 data).
+    pub fn is_unavailable(&self, e: EmployeeIdx, day: Day) -> bool {
+        self.employees[e.ix()]
+            .unavailable_days
+            .binary_search(&day)
+            .is_ok()
+    }
+
+    /// Locked shifts of each employee inside the horizon: `fixed_by_employee[e][day]`.
+    pub fn fixed_shifts(&self) -> Vec<BTreeMap<Day, ShiftIdx>> {
+        let mut out = vec![BTreeMap::new(); self.employees.len()];
+        for f in &self.locked.fixed {
+            out[f.employee.ix()].insert(f.day, f.shift);
+        }
+        out
+    }
+
+    /// Look up a shift type by code.
+    pub fn shift_by_code(&self, code: &str) -> Option<ShiftIdx> {
+        self.shift_types
+            .iter()
+            .position(|s| s.code == code)
+            .map(|i| ShiftIdx(i as u32))
+    }
+
+    /// Look up an employee by id.
+    pub fn employee_by_id(&self, id: &str) -> Option<EmployeeIdx> {
+        self.employees
+            .iter()
+            .position(|e| e.id == id)
+            .map(|i| EmployeeIdx(i as u32))
+    }
+}
+
+/// One person placed on one slot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Assignment {
+    /// Who.
+    pub employee: EmployeeIdx,
+    /// Which slot.
+    pub slot: SlotIdx,
+}
+
+/// A roster: the set of assignments (sorted, deduplicated).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Roster {
+    /// Sorted by (employee, slot).
+    pub assignments: Vec<Assignment>,
+}
+
+impl Roster {
+    /// Build from any order; sorts and removes duplicates.
+    pub fn new(mut assignments: Vec<Assignment>) -> Self {
+        assignments.sort_unstable();
+        assignments.dedup();
+        Roster { assignments }
+    }
+
+    /// People on each slot.
+    pub fn count_per_slot(&self, n_slots: usize) -> Vec<u32> {
+        let mut c = vec![0u32; n_slots];
+        for a in &self.assignments {
+            c[a.slot.ix()] += 1;
+        }
+        c
+    }
+}

@@ -1,0 +1,529 @@
+//! A solver-neutral linear model: columns, rows with tags, and the index structures the
+//! constraint encoders need (who can work which slot, per employee and day).
+//!
+//! Why an IR between the catalog and HiGHS: the same rule code must build the compact model
+//! (all employees) and, later, the one-employee pricing models of the decomposition; the IR
+//! also gives model statistics, warm-start values for slack columns, and an *elastic* variant
+//! (every hard row gets a penalised slack) used to explain infeasibility.
+
+use std::collections::BTreeMap;
+
+use crate::constraints::{Mode, RuleId};
+use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
+
+/// Index of a column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ColId(pub u32);
+
+/// What a column stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ColKind {
+    /// `x[e,s]`: employee on slot.
+    Assign(Assignment),
+    /// Slack of a row: units below its lower bound.
+    Below(u32),
+    /// Slack of a row: units above its upper bound.
+    Above(u32),
+    /// Fixed violation of a soft row that no decision affects.
+    Constant(RowTag),
+}
+
+/// A column.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Col {
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound.
+    pub hi: f64,
+    /// Integer (binary when bounds are 0..1).
+    pub integer: bool,
+    /// Objective coefficient (minimised).
+    pub cost: f64,
+    /// Meaning.
+    pub kind: ColKind,
+}
+
+/// Which rule (and employee, day) a row comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RowTag {
+    /// Catalog rule; `None` for structural rows (one person per slot of a shift).
+    pub rule: Option<RuleId>,
+    /// Employee concerned.
+    pub employee: Option<EmployeeIdx>,
+    /// Day concerned (first day of a window).
+    pub day: Option<Day>,
+    /// Slot concerned (cover rows).
+    pub slot: Option<SlotIdx>,
+}
+
+impl RowTag {
+    /// Tag for a per-employee row.
+    pub fn emp(rule: RuleId, e: EmployeeIdx, day: Option<Day>) -> Self {
+        RowTag {
+            rule: Some(rule),
+            employee: Some(e),
+            day,
+            slot: None,
+        }
+    }
+}
+
+/// A row `lo ≤ Σ coef·col ≤ hi`, with optional slack columns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Lower bound (may be −∞).
+    pub lo: f64,
+    /// Upper bound (may be +∞).
+    pub hi: f64,
+    /// Origin.
+    pub tag: RowTag,
+    /// Terms `(col, coef)` (slacks excluded).
+    pub terms: Vec<(ColId, f64)>,
+    /// Slack raising the activity towards `lo` (coefficient +1), if soft below.
+    pub below: Option<ColId>,
+    /// Slack lowering the activity towards `hi` (coefficient −1), if soft above.
+    pub above: Option<ColId>,
+}
+
+/// A linear expression `Σ coef·col + constant`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lin {
+    /// Terms.
+    pub terms: Vec<(ColId, f64)>,
+    /// Constant part (locked work).
+    pub constant: f64,
+}
+
+impl Lin {
+    /// Add `other` scaled by `k`.
+    pub fn add(&mut self, other: &Lin, k: f64) {
+        self.terms
+            .extend(other.terms.iter().map(|&(c, v)| (c, v * k)));
+        self.constant += other.constant * k;
+    }
+
+    /// `true` when no column appears.
+    pub fn is_constant(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// How the model is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BuildMode {
+    /// The optimisation model.
+    Normal,
+    /// Every hard row gets a slack of cost 1 and all other costs are 0: the optimum is the
+    /// least total violation, and rows with positive slack explain infeasibility.
+    Elastic,
+}
+
+/// One `x[e,s]` column as seen from an employee's day.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DayVar {
+    /// The column.
+    pub col: ColId,
+    /// Its slot.
+    pub slot: SlotIdx,
+    /// The slot's shift.
+    pub shift: ShiftIdx,
+}
+
+/// The linear model of a problem (all employees, or a subset).
+pub struct ModelIr<'p> {
+    /// The problem being modelled.
+    pub problem: &'p Problem,
+    /// Columns.
+    pub cols: Vec<Col>,
+    /// Rows.
+    pub rows: Vec<Row>,
+    /// Hard rows whose activity is constant and violates their bounds (locked context
+    /// already breaks a rule): the model is infeasible whatever the decisions.
+    pub broken_constants: Vec<RowTag>,
+    mode: BuildMode,
+    /// `day_vars[e][day]`.
+    day_vars: Vec<Vec<Vec<DayVar>>>,
+    /// `slot_vars[s]`: `(col, employee)`.
+    slot_vars: Vec<Vec<(ColId, EmployeeIdx)>>,
+    fixed: Vec<BTreeMap<Day, ShiftIdx>>,
+    employees: Vec<EmployeeIdx>,
+}
+
+impl<'p> ModelIr<'p> {
+    /// An empty model over `employees` with the `x` columns of every allowed pair; `score`
+    /// gives the affinity of a pair.
+    pub fn new(
+        problem: &'p Problem,
+        employees: Vec<EmployeeIdx>,
+        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+        mode: BuildMode,
+    ) -> Self {
+        let days = problem.horizon.days as usize;
+        let fixed = problem.fixed_shifts();
+        let mut m = ModelIr {
+            problem,
+            cols: Vec::new(),
+            rows: Vec::new(),
+            broken_constants: Vec::new(),
+            mode,
+            day_vars: vec![vec![Vec::new(); days]; problem.employees.len()],
+            slot_vars: vec![Vec::new(); problem.slots.len()],
+            fixed,
+            employees,
+        };
+        let one_shift_hard = problem.rules.is_hard(RuleId::C5);
+        let aff = problem.config.affinity_weight;
+        for i in 0..m.employees.len() {
+            let e = m.employees[i];
+            for (si, slot) in problem.slots.iter().enumerate() {
+                let s = SlotIdx(si as u32);
+                if !problem.rules.allows(problem, e, s) {
+                    continue;
+                }
+                if one_shift_hard && m.fixed[e.ix()].contains_key(&slot.day) {
+                    continue;
+                }
+                let cost = match mode {
+                    BuildMode::Normal => -aff * score(e, s),
+                    BuildMode::Elastic => 0.0,
+                };
+                let col = m.push_col(Col {
+                    lo: 0.0,
+                    hi: 1.0,
+                    integer: true,
+                    cost,
+                    kind: ColKind::Assign(Assignment {
+                        employee: e,
+                        slot: s,
+                    }),
+                });
+                m.day_vars[e.ix()][slot.day as usize].push(DayVar {
+                    col,
+                    slot: s,
+                    shift: slot.shift,
+                });
+                m.slot_vars[si].push((col, e));
+            }
+        }
+        m
+    }
+
+    /// The compact model: every employee, every active rule.
+    pub fn compact(
+        problem: &'p Problem,
+        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+        mode: BuildMode,
+    ) -> Self {
+        let all = (0..problem.employees.len())
+            .map(|i| EmployeeIdx(i as u32))
+            .collect();
+        let mut m = ModelIr::new(problem, all, score, mode);
+        m.add_structural_rows();
+        for rule in problem.rules.iter() {
+            match rule.scope() {
+                crate::constraints::Scope::PerEmployee => {
+                    for i in 0..m.employees.len() {
+                        let e = m.employees[i];
+                        rule.encode_employee(&mut m, e);
+                    }
+                }
+                crate::constraints::Scope::Coupling => rule.encode_coupling(&mut m),
+            }
+        }
+        m
+    }
+
+    /// Build mode.
+    pub fn mode(&self) -> BuildMode {
+        self.mode
+    }
+
+    /// Employees in this model.
+    pub fn employees(&self) -> &[EmployeeIdx] {
+        &self.employees
+    }
+
+    /// `x` columns of `e` on `day` (empty outside the horizon).
+    pub fn day_vars(&self, e: EmployeeIdx, day: Day) -> &[DayVar] {
+        if day < 0 {
+            return &[];
+        }
+        self.day_vars[e.ix()]
+            .get(day as usize)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// `x` columns of a slot.
+    pub fn slot_vars(&self, s: SlotIdx) -> &[(ColId, EmployeeIdx)] {
+        &self.slot_vars[s.ix()]
+    }
+
+    /// Locked shift of `e` on `day`, if any.
+    pub fn fixed(&self, e: EmployeeIdx, day: Day) -> Option<ShiftIdx> {
+        self.fixed[e.ix()].get(&day).copied()
+    }
+
+    /// 1 if `e` works on `day` (decision columns plus locked work).
+    pub fn work(&self, e: EmployeeIdx, day: Day) -> Lin {
+        let mut l = Lin {
+            terms: self.day_vars(e, day).iter().map(|v| (v.col, 1.0)).collect(),
+            constant: 0.0,
+        };
+        if self.fixed(e, day).is_some() {
+            l.constant += 1.0;
+        }
+        l
+    }
+
+    /// Minutes worked by `e` on `day`.
+    pub fn minutes(&self, e: EmployeeIdx, day: Day) -> Lin {
+        let st = &self.problem.shift_types;
+        let mut l = Lin {
+            terms: self
+                .day_vars(e, day)
+                .iter()
+                .map(|v| (v.col, f64::from(st[v.shift.ix()].duration_minutes)))
+                .collect(),
+            constant: 0.0,
+        };
+        if let Some(t) = self.fixed(e, day) {
+            l.constant += f64::from(st[t.ix()].duration_minutes);
+        }
+        l
+    }
+
+    /// 1 if `e` works shift `t` on `day`.
+    pub fn shift(&self, e: EmployeeIdx, day: Day, t: ShiftIdx) -> Lin {
+        let mut l = Lin {
+            terms: self
+                .day_vars(e, day)
+                .iter()
+                .filter(|v| v.shift == t)
+                .map(|v| (v.col, 1.0))
+                .collect(),
+            constant: 0.0,
+        };
+        if self.fixed(e, day) == Some(t) {
+            l.constant += 1.0;
+        }
+        l
+    }
+
+    /// Add a column.
+    pub fn push_col(&mut self, c: Col) -> ColId {
+        self.cols.push(c);
+        ColId(self.cols.len() as u32 - 1)
+    }
+
+    /// Add `cost` to a column's objective coefficient.
+    pub fn add_cost(&mut self, col: ColId, cost: f64) {
+        if self.mode == BuildMode::Normal {
+            self.cols[col.ix()].cost += cost;
+        }
+    }
+
+    /// Add a row `lo ≤ lin ≤ hi` under a rule's mode. Soft rows get slacks costing
+    /// `weight × unit` per unit of activity outside the bounds (`unit` converts the row's
+    /// units into the rule's penalty unit, e.g. 1/60 for minutes → hours).
+    pub fn constrain(&mut self, tag: RowTag, lin: Lin, lo: f64, hi: f64, mode: Mode, unit: f64) {
+        let cost = match (mode, self.mode) {
+            (Mode::Hard, BuildMode::Normal) => None,
+            (Mode::Hard, BuildMode::Elastic) => Some(1.0),
+            (Mode::Soft { weight }, BuildMode::Normal) => Some(weight * unit),
+            (Mode::Soft { .. }, BuildMode::Elastic) => Some(0.0),
+        };
+        self.add_row(tag, lin, lo, hi, cost, cost);
+    }
+
+    /// Add a row with explicit slack costs below/above (`None`: that side is hard).
+    pub fn add_row(
+        &mut self,
+        tag: RowTag,
+        lin: Lin,
+        lo: f64,
+        hi: f64,
+        below_cost: Option<f64>,
+        above_cost: Option<f64>,
+    ) {
+        let lo = lo - lin.constant;
+        let hi = hi - lin.constant;
+        let mut terms = lin.terms;
+        // Merge duplicate columns (deterministic order: by column id).
+        terms.sort_by_key(|t| t.0);
+        terms.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        terms.retain(|t| t.1 != 0.0);
+        if terms.is_empty() {
+            let eps = 1e-9;
+            let violated = 0.0 < lo - eps || 0.0 > hi + eps;
+            let hard_side = (0.0 < lo - eps && below_cost.is_none())
+                || (0.0 > hi + eps && above_cost.is_none());
+            if violated && hard_side {
+                self.broken_constants.push(tag);
+            } else if violated {
+                // A soft row no decision can affect: its penalty is a fixed column, so the
+                // objective still counts it (the checker does).
+                let (amount, cost) = if 0.0 < lo - eps {
+                    (lo, below_cost.unwrap_or(0.0))
+                } else {
+                    (-hi, above_cost.unwrap_or(0.0))
+                };
+                let kind = ColKind::Constant(tag);
+                self.push_col(Col {
+                    lo: amount,
+                    hi: amount,
+                    integer: false,
+                    cost,
+                    kind,
+                });
+            }
+            return;
+        }
+        // Skip rows that can never bind: max activity ≤ hi and min activity ≥ lo.
+        let (mut amin, mut amax) = (0.0, 0.0);
+        for &(c, v) in &terms {
+            let col = &self.cols[c.ix()];
+            if v > 0.0 {
+                amin += v * col.lo;
+                amax += v * col.hi;
+            } else {
+                amin += v * col.hi;
+                amax += v * col.lo;
+            }
+        }
+        if amax <= hi + 1e-9 && amin >= lo - 1e-9 {
+            return;
+        }
+        let r = self.rows.len() as u32;
+        let below = (lo.is_finite() && amin < lo - 1e-9)
+            .then_some(below_cost)
+            .flatten()
+            .map(|cost| {
+                self.push_col(Col {
+                    lo: 0.0,
+                    hi: f64::INFINITY,
+                    integer: false,
+                    cost,
+                    kind: ColKind::Below(r),
+                })
+            });
+        let above = (hi.is_finite() && amax > hi + 1e-9)
+            .then_some(above_cost)
+            .flatten()
+            .map(|cost| {
+                self.push_col(Col {
+                    lo: 0.0,
+                    hi: f64::INFINITY,
+                    integer: false,
+                    cost,
+                    kind: ColKind::Above(r),
+                })
+            });
+        self.rows.push(Row {
+            lo,
+            hi,
+            tag,
+            terms,
+            below,
+            above,
+        });
+    }
+
+    /// A person fills at most one slot of the same shift on the same day (always on: one
+    /// person cannot be counted twice in one shift, whatever C5 says).
+    fn add_structural_rows(&mut self) {
+        for i in 0..self.employees.len() {
+            let e = self.employees[i];
+            for day in 0..self.problem.days() {
+                let vars = self.day_vars(e, day);
+                let mut by_shift: BTreeMap<ShiftIdx, Vec<ColId>> = BTreeMap::new();
+                for v in vars {
+                    by_shift.entry(v.shift).or_default().push(v.col);
+                }
+                for (t, cols) in by_shift {
+                    let locked = f64::from(u8::from(self.fixed(e, day) == Some(t)));
+                    if cols.len() + locked as usize > 1 {
+                        let lin = Lin {
+                            terms: cols.into_iter().map(|c| (c, 1.0)).collect(),
+                            constant: locked,
+                        };
+                        let tag = RowTag {
+                            rule: None,
+                            employee: Some(e),
+                            day: Some(day),
+                            slot: None,
+                        };
+                        self.add_row(tag, lin, f64::NEG_INFINITY, 1.0, None, None);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number of nonzeros (slack entries included).
+    pub fn nonzeros(&self) -> usize {
+        self.rows
+            .iter()
+            .map(|r| {
+                r.terms.len() + usize::from(r.below.is_some()) + usize::from(r.above.is_some())
+            })
+            .sum()
+    }
+
+    /// Column values of a roster: `x` from the assignments, slacks set to the least value
+    /// that satisfies their rows (`None` if a hard row is violated or a pair has no column).
+    pub fn values_of(&self, roster: &Roster) -> Option<Vec<f64>> {
+        let mut index: BTreeMap<Assignment, ColId> = BTreeMap::new();
+        for (i, c) in self.cols.iter().enumerate() {
+            if let ColKind::Assign(a) = c.kind {
+                index.insert(a, ColId(i as u32));
+            }
+        }
+        let mut v: Vec<f64> = self.cols.iter().map(|c| c.lo).collect();
+        for a in &roster.assignments {
+            v[index.get(a)?.ix()] = 1.0;
+        }
+        for r in &self.rows {
+            let act: f64 = r.terms.iter().map(|&(c, k)| k * v[c.ix()]).sum();
+            if act < r.lo - 1e-9 {
+                v[r.below?.ix()] = r.lo - act;
+            } else if act > r.hi + 1e-9 {
+                v[r.above?.ix()] = act - r.hi;
+            }
+        }
+        Some(v)
+    }
+
+    /// Objective of column values.
+    pub fn objective_of(&self, values: &[f64]) -> f64 {
+        self.cols.iter().zip(values).map(|(c, v)| c.cost * v).sum()
+    }
+
+    /// The roster encoded by column values (`x > 0.5`).
+    pub fn roster_of(&self, values: &[f64]) -> Roster {
+        Roster::new(
+            self.cols
+                .iter()
+                .zip(values)
+                .filter_map(|(c, &v)| match c.kind {
+                    ColKind::Assign(a) if v > 0.5 => Some(a),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+}
+
+impl ColId {
+    /// Index as usize.
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+}

@@ -1,0 +1,325 @@
+//! The solution document (`schemas/roster-solution.schema.json`) and reading one back.
+//!
+//! Output order is fixed (assignments by date, shift, slot, employee), so the same input and
+//! seed give byte-identical JSON apart from the timing fields.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::check::CheckReport;
+use crate::domain::{Assignment, Problem, Roster};
+use crate::input::{schema_errors, InputError, InputErrors, SOLUTION_SCHEMA};
+use crate::scoring::Scorer;
+use crate::solve::{Conflict, MilpStats, Solution, Status};
+
+/// One placement in the output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutAssignment {
+    /// Slot.
+    pub slot_id: String,
+    /// Date.
+    pub date: String,
+    /// Shift code.
+    pub shift_code: String,
+    /// Employee.
+    pub employee_id: String,
+    /// Demand item.
+    pub demand_id: String,
+    /// Requirement.
+    pub requirement_id: String,
+    /// Affinity score of the pair.
+    pub score: f64,
+}
+
+/// A slot left (partly) empty.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unfilled {
+    /// Slot.
+    pub slot_id: String,
+    /// Date.
+    pub date: String,
+    /// Shift code.
+    pub shift_code: String,
+    /// Requirement.
+    pub requirement_id: String,
+    /// Headcount.
+    pub headcount: u32,
+    /// People missing.
+    pub missing: u32,
+}
+
+/// Build the output document.
+pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value {
+    let counts = sol.roster.count_per_slot(p.slots.len());
+    let mut assignments: Vec<(&Assignment, OutAssignment)> = sol
+        .roster
+        .assignments
+        .iter()
+        .map(|a| {
+            let s = &p.slots[a.slot.ix()];
+            (
+                a,
+                OutAssignment {
+                    slot_id: s.id.clone(),
+                    date: p.horizon.date(s.day).to_string(),
+                    shift_code: p.shift_types[s.shift.ix()].code.clone(),
+                    employee_id: p.employees[a.employee.ix()].id.clone(),
+                    demand_id: s.demand_id.clone(),
+                    requirement_id: s.requirement_id.clone(),
+                    score: 0.0,
+                },
+            )
+        })
+        .collect();
+    assignments.sort_by(|(a, _), (b, _)| {
+        let (sa, sb) = (&p.slots[a.slot.ix()], &p.slots[b.slot.ix()]);
+        (sa.day, sa.shift, &sa.id, &p.employees[a.employee.ix()].id).cmp(&(
+            sb.day,
+            sb.shift,
+            &sb.id,
+            &p.employees[b.employee.ix()].id,
+        ))
+    });
+    let has_roster = sol.status.has_roster() || sol.status == Status::NoSolution;
+    let unfilled: Vec<Unfilled> = if has_roster {
+        p.slots
+            .iter()
+            .zip(&counts)
+            .filter(|(s, &n)| n < s.headcount)
+            .map(|(s, &n)| Unfilled {
+                slot_id: s.id.clone(),
+                date: p.horizon.date(s.day).to_string(),
+                shift_code: p.shift_types[s.shift.ix()].code.clone(),
+                requirement_id: s.requirement_id.clone(),
+                headcount: s.headcount,
+                missing: s.headcount - n,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let required: u32 = p.slots.iter().map(|s| s.headcount).sum();
+    let filled: u32 = p
+        .slots
+        .iter()
+        .zip(&counts)
+        .map(|(s, &n)| n.min(s.headcount))
+        .sum();
+    let over: u32 = p
+        .slots
+        .iter()
+        .zip(&counts)
+        .map(|(s, &n)| n.saturating_sub(s.headcount))
+        .sum();
+    let mut per_emp: Vec<(u32, u32)> = vec![(0, 0); p.employees.len()];
+    for a in &sol.roster.assignments {
+        let s = &p.slots[a.slot.ix()];
+        per_emp[a.employee.ix()].0 += 1;
+        per_emp[a.employee.ix()].1 += p.shift_types[s.shift.ix()].duration_minutes;
+    }
+    let employee_stats: Vec<Value> = p
+        .employees
+        .iter()
+        .zip(&per_emp)
+        .map(|(e, &(n, m))| json!({"employeeId": e.id, "shifts": n, "hours": f64::from(m) / 60.0}))
+        .collect();
+    let check: Option<&CheckReport> = sol.check.as_ref();
+    json!({
+        "schemaVersion": "0.96",
+        "planningReference": p.planning_reference,
+        "status": sol.status,
+        "method": sol.method.as_str(),
+        "warmStart": sol.warm_start.map(|w| w.as_str()),
+        "scoringMethod": sol.scoring.0,
+        "scoringModelVersion": sol.scoring.1,
+        "solverRun": {
+            "objective": sol.objective,
+            "bestBound": sol.best_bound,
+            "gap": sol.gap,
+            "wallTimeSeconds": sol.wall_seconds,
+            "milp": sol.milp.as_ref().map(milp_json),
+        },
+        "objectiveBreakdown": check.map(|c| &c.breakdown),
+        "summary": {
+            "slots": p.slots.len(),
+            "headcountRequired": required,
+            "filled": filled,
+            "unfilled": required - filled,
+            "overCover": over,
+            "employees": p.employees.len(),
+            "employeesUsed": per_emp.iter().filter(|x| x.0 > 0).count(),
+        },
+        "assignments": assignments.into_iter().map(|(a, mut o)| {
+            o.score = round6(scorer.score(p, a.employee, a.slot));
+            o
+        }).collect::<Vec<_>>(),
+        "unfilledSlots": unfilled,
+        "employeeStats": employee_stats,
+        "violations": check.map(|c| c.soft_violations.clone()).unwrap_or_default(),
+        "hardViolations": check.map(|c| c.hard_violations.clone()).unwrap_or_default(),
+        "conflicts": sol.conflicts.iter().collect::<Vec<&Conflict>>(),
+    })
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn milp_json(m: &MilpStats) -> Value {
+    json!({
+        "rows": m.model.rows,
+        "columns": m.model.columns,
+        "nonzeros": m.model.nonzeros,
+        "integerColumns": m.model.integer_columns,
+        "rawStatus": m.raw_status,
+        "nodes": m.nodes,
+        "warmStartObjective": m.warm_start_objective,
+        "buildSeconds": m.build_seconds,
+        "solveSeconds": m.solve_seconds,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InAssignment {
+    slot_id: String,
+    employee_id: String,
+}
+
+/// Read the assignments of a solution document against a problem (for `roster check`).
+/// Unknown slots or employees are errors; duplicates are kept once.
+pub fn read_roster(p: &Problem, doc: &Value) -> Result<Roster, InputErrors> {
+    let mut errors = schema_errors(SOLUTION_SCHEMA, doc);
+    if !errors.is_empty() {
+        return Err(InputErrors {
+            document: "roster solution",
+            errors,
+        });
+    }
+    let items = doc["assignments"].as_array().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let a: InAssignment = match serde_json::from_value(item.clone()) {
+            Ok(a) => a,
+            Err(e) => {
+                errors.push(InputError {
+                    pointer: format!("/assignments/{i}"),
+                    rule: "shape".into(),
+                    value: None,
+                    message: e.to_string(),
+                });
+                continue;
+            }
+        };
+        let e = p.employee_by_id(&a.employee_id);
+        let s = p.slots.iter().position(|s| s.id == a.slot_id);
+        if e.is_none() {
+            errors.push(InputError {
+                pointer: format!("/assignments/{i}/employeeId"),
+                rule: "unknown-employee".into(),
+                value: Some(json!(a.employee_id)),
+                message: format!("no employee {} in the request", a.employee_id),
+            });
+        }
+        if s.is_none() {
+            errors.push(InputError {
+                pointer: format!("/assignments/{i}/slotId"),
+                rule: "unknown-slot".into(),
+                value: Some(json!(a.slot_id)),
+                message: format!("no slot {} in the request", a.slot_id),
+            });
+        }
+        if let (Some(e), Some(s)) = (e, s) {
+            out.push(Assignment {
+                employee: e,
+                slot: crate::domain::SlotIdx(s as u32),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(Roster::new(out))
+    } else {
+        Err(InputErrors {
+            document: "roster solution",
+            errors,
+        })
+    }
+}
+
+/// The one-screen summary printed on stderr.
+pub fn human_summary(p: &Problem, sol: &Solution) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let counts = sol.roster.count_per_slot(p.slots.len());
+    let required: u32 = p.slots.iter().map(|s| s.headcount).sum();
+    let filled: u32 = p
+        .slots
+        .iter()
+        .zip(&counts)
+        .map(|(s, &n)| n.min(s.headcount))
+        .sum();
+    let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_else(|| "-".into());
+    let _ = writeln!(
+        o,
+        "status     {:?}  (method {}{})",
+        sol.status,
+        sol.method.as_str(),
+        sol.warm_start
+            .map(|w| format!(", warm start {}", w.as_str()))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        o,
+        "objective  {}   bound {}   gap {}",
+        f(sol.objective),
+        f(sol.best_bound),
+        sol.gap
+            .map(|g| format!("{:.2}%", g * 100.0))
+            .unwrap_or_else(|| "-".into())
+    );
+    let _ = writeln!(
+        o,
+        "cover      {filled}/{required} filled, {} unfilled, {} slots, {} employees",
+        required - filled,
+        p.slots.len(),
+        p.employees.len()
+    );
+    if let Some(m) = &sol.milp {
+        let _ = writeln!(
+            o,
+            "model      {} rows, {} columns, {} nonzeros; HiGHS {} after {} nodes",
+            m.model.rows,
+            m.model.columns,
+            m.model.nonzeros,
+            m.raw_status,
+            m.nodes.map(|n| n.to_string()).unwrap_or_else(|| "-".into())
+        );
+    }
+    if let Some(c) = &sol.check {
+        let _ = writeln!(
+            o,
+            "checker    {} (objective {:.4}), {} soft violation(s)",
+            if c.feasible {
+                "feasible"
+            } else {
+                "HARD VIOLATIONS"
+            },
+            c.objective,
+            c.soft_violations.len()
+        );
+    }
+    for c in sol.conflicts.iter().take(10) {
+        let _ = writeln!(o, "conflict   {}", c.message);
+    }
+    if sol.conflicts.len() > 10 {
+        let _ = writeln!(
+            o,
+            "conflict   … {} more in the output",
+            sol.conflicts.len() - 10
+        );
+    }
+    let _ = writeln!(o, "time       {:.2} s", sol.wall_seconds);
+    o
+}

@@ -1,0 +1,321 @@
+//! The one entry point the CLI (and later the server) calls: `solve(&Problem, &SolveOptions)`.
+//!
+//! It runs the chosen method, re-verifies every roster with the independent checker, and
+//! never collapses outcomes: the status says exactly what is known (proven optimal, feasible
+//! with a gap, proven infeasible — with an explanation —, out of time without a roster …).
+
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::check::{check, CheckReport};
+use crate::constraints::RuleId;
+use crate::domain::{Method, Problem, Roster, WarmStart};
+use crate::heuristics::{construct, Construction};
+use crate::model::{highs_backend, BackendError, BuildMode, ModelIr, ModelSize, RowTag};
+use crate::scoring::{FallbackScorer, PairScores, Scorer};
+
+/// Outcome of a solve.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// A roster proven optimal (within the configured gap).
+    Optimal,
+    /// A roster that satisfies every hard rule, not proven optimal.
+    Feasible,
+    /// Proven: no roster satisfies every hard rule.
+    Infeasible,
+    /// The time limit hit before any roster was found.
+    TimeLimitNoSolution,
+    /// A heuristic could not satisfy every hard rule (nothing is proven).
+    NoSolution,
+    /// Nothing to staff.
+    NoSlots,
+}
+
+impl Status {
+    /// Whether a usable roster comes with this status.
+    pub fn has_roster(self) -> bool {
+        matches!(self, Status::Optimal | Status::Feasible)
+    }
+}
+
+/// Options beyond the problem's own `solverConfig`.
+pub struct SolveOptions<'a> {
+    /// Affinity scorer.
+    pub scorer: &'a dyn Scorer,
+    /// Show HiGHS's own log on stdout/stderr.
+    pub solver_log: bool,
+}
+
+impl Default for SolveOptions<'_> {
+    fn default() -> Self {
+        SolveOptions {
+            scorer: &FallbackScorer,
+            solver_log: false,
+        }
+    }
+}
+
+/// Why a problem is infeasible, as far as the elastic model can tell.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    /// Rule whose rows could not all hold (`None`: structural).
+    pub rule: Option<RuleId>,
+    /// Employee concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<String>,
+    /// Slot concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slot_id: Option<String>,
+    /// First date concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Least violation needed on this row.
+    pub amount: f64,
+    /// Human explanation.
+    pub message: String,
+}
+
+/// Statistics of the MILP run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MilpStats {
+    /// Model size.
+    pub model: ModelSize,
+    /// Raw HiGHS model status.
+    pub raw_status: String,
+    /// Branch-and-bound nodes.
+    pub nodes: Option<i64>,
+    /// Objective of the warm start handed to HiGHS, if any.
+    pub warm_start_objective: Option<f64>,
+    /// Seconds building the model (IR + HiGHS).
+    pub build_seconds: f64,
+    /// Seconds inside HiGHS.
+    pub solve_seconds: f64,
+}
+
+/// Everything a solve produced.
+#[derive(Clone, Debug)]
+pub struct Solution {
+    /// Outcome.
+    pub status: Status,
+    /// Method that ran.
+    pub method: Method,
+    /// Warm start used (milp).
+    pub warm_start: Option<WarmStart>,
+    /// The roster (empty without one).
+    pub roster: Roster,
+    /// Objective reported by the method (HiGHS's, or the heuristic's as checked).
+    pub objective: Option<f64>,
+    /// Best proven lower bound.
+    pub best_bound: Option<f64>,
+    /// Relative gap `(objective − bound) / max(|objective|, 1)`.
+    pub gap: Option<f64>,
+    /// The checker's verdict on the roster.
+    pub check: Option<CheckReport>,
+    /// MILP details (milp only).
+    pub milp: Option<MilpStats>,
+    /// Infeasibility explanation.
+    pub conflicts: Vec<Conflict>,
+    /// Wall time of the whole solve.
+    pub wall_seconds: f64,
+    /// Scoring method and version.
+    pub scoring: (String, String),
+}
+
+/// Errors that are not answers (HiGHS failures).
+#[derive(Debug, thiserror::Error)]
+pub enum SolveError {
+    /// HiGHS failed.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
+
+/// Solve a problem with its configured method.
+pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
+    let t0 = Instant::now();
+    let scorer = opts.scorer;
+    let mut sol = Solution {
+        status: Status::NoSlots,
+        method: p.config.method,
+        warm_start: (p.config.method == Method::Milp).then_some(p.config.warm_start),
+        roster: Roster::default(),
+        objective: None,
+        best_bound: None,
+        gap: None,
+        check: None,
+        milp: None,
+        conflicts: Vec::new(),
+        wall_seconds: 0.0,
+        scoring: (scorer.method().to_string(), scorer.version().to_string()),
+    };
+    if p.slots.is_empty() {
+        sol.wall_seconds = t0.elapsed().as_secs_f64();
+        return Ok(sol);
+    }
+    let scores = PairScores::compute(p, scorer);
+    match p.config.method {
+        Method::GreedyMl | Method::BalancedMl => {
+            let kind = if p.config.method == Method::GreedyMl {
+                Construction::Greedy
+            } else {
+                Construction::Balanced
+            };
+            let roster = construct(p, &scores, kind);
+            let report = check(p, &roster, scorer);
+            sol.status = if report.feasible {
+                Status::Feasible
+            } else {
+                Status::NoSolution
+            };
+            sol.objective = Some(report.objective);
+            sol.roster = roster;
+            sol.check = Some(report);
+        }
+        Method::Milp => solve_milp(p, opts, &scores, &mut sol)?,
+    }
+    sol.wall_seconds = t0.elapsed().as_secs_f64();
+    Ok(sol)
+}
+
+fn solve_milp(
+    p: &Problem,
+    opts: &SolveOptions,
+    scores: &PairScores,
+    sol: &mut Solution,
+) -> Result<(), SolveError> {
+    let tb = Instant::now();
+    let score = |e, s| scores.get(e, s);
+    let ir = ModelIr::compact(p, &score, BuildMode::Normal);
+    let ir_seconds = tb.elapsed().as_secs_f64();
+    if !ir.broken_constants.is_empty() {
+        sol.status = Status::Infeasible;
+        sol.conflicts = ir
+            .broken_constants
+            .iter()
+            .map(|t| conflict(p, t, 1.0, "the locked context alone breaks this rule"))
+            .collect();
+        return Ok(());
+    }
+    let warm = match p.config.warm_start {
+        WarmStart::None => None,
+        WarmStart::GreedyMl => Some(construct(p, scores, Construction::Greedy)),
+        WarmStart::BalancedMl => Some(construct(p, scores, Construction::Balanced)),
+    };
+    let warm_values = warm.as_ref().and_then(|r| {
+        let report = check(p, r, opts.scorer);
+        report.feasible.then(|| ir.values_of(r)).flatten()
+    });
+    let warm_objective = warm_values.as_ref().map(|v| ir.objective_of(v));
+    let run = highs_backend::solve(&ir, &p.config, warm_values.as_deref(), opts.solver_log)?;
+    use highs::HighsModelStatus as H;
+    sol.milp = Some(MilpStats {
+        model: run.size,
+        raw_status: format!("{:?}", run.status),
+        nodes: run.nodes,
+        warm_start_objective: warm_objective,
+        build_seconds: ir_seconds + run.build_seconds,
+        solve_seconds: run.solve_seconds,
+    });
+    match (&run.values, run.status) {
+        (_, H::Infeasible) => {
+            sol.status = Status::Infeasible;
+            sol.conflicts = explain_infeasible(p, opts, scores)?;
+        }
+        (Some(values), status) => {
+            let roster = ir.roster_of(values);
+            let objective = run.objective.unwrap_or_else(|| ir.objective_of(values));
+            // Never report worse than the warm start we handed over.
+            let (roster, objective) = match (&warm, warm_objective) {
+                (Some(w), Some(wo)) if wo < objective - 1e-9 => (w.clone(), wo),
+                _ => (roster, objective),
+            };
+            let proven = matches!(status, H::Optimal);
+            let bound = if proven {
+                run.bound.map(|b| b.min(objective)).or(Some(objective))
+            } else {
+                run.bound
+            };
+            sol.status = if proven {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            };
+            sol.objective = Some(objective);
+            sol.best_bound = bound;
+            sol.gap = bound.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
+            sol.check = Some(check(p, &roster, opts.scorer));
+            sol.roster = roster;
+        }
+        (None, _) => {
+            sol.status = Status::TimeLimitNoSolution;
+            sol.best_bound = run.bound;
+        }
+    }
+    Ok(())
+}
+
+/// Re-solve with every hard row elastic; rows that must give way explain the infeasibility.
+fn explain_infeasible(
+    p: &Problem,
+    opts: &SolveOptions,
+    scores: &PairScores,
+) -> Result<Vec<Conflict>, SolveError> {
+    let score = |e, s| scores.get(e, s);
+    let ir = ModelIr::compact(p, &score, BuildMode::Elastic);
+    let mut cfg = p.config.clone();
+    cfg.time_limit_seconds = cfg.time_limit_seconds.min(10.0);
+    let run = highs_backend::solve(&ir, &cfg, None, opts.solver_log)?;
+    let Some(values) = run.values else {
+        return Ok(vec![]);
+    };
+    let mut out = Vec::new();
+    for r in &ir.rows {
+        let slack =
+            r.below.map_or(0.0, |c| values[c.ix()]) + r.above.map_or(0.0, |c| values[c.ix()]);
+        let cost = r.below.map_or(0.0, |c| ir.cols[c.ix()].cost)
+            + r.above.map_or(0.0, |c| ir.cols[c.ix()].cost);
+        if slack > 1e-6 && cost > 0.0 {
+            out.push(conflict(
+                p,
+                &r.tag,
+                slack,
+                "cannot hold together with the other hard rules",
+            ));
+        }
+    }
+    Ok(out)
+}
+
+fn conflict(p: &Problem, t: &RowTag, amount: f64, why: &str) -> Conflict {
+    let employee_id = t.employee.map(|e| p.employees[e.ix()].id.clone());
+    let slot_id = t.slot.map(|s| p.slots[s.ix()].id.clone());
+    let date = t.day.map(|d| p.horizon.date(d).to_string());
+    let rule_name = t
+        .rule
+        .map(|r| format!("{r} ({})", crate::constraints::RuleSpec::of(r).name))
+        .unwrap_or_else(|| "one person per shift".into());
+    let mut who = Vec::new();
+    if let Some(e) = &employee_id {
+        who.push(format!("employee {e}"));
+    }
+    if let Some(s) = &slot_id {
+        who.push(format!("slot {s}"));
+    }
+    if let Some(d) = &date {
+        who.push(format!("from {d}"));
+    }
+    Conflict {
+        rule: t.rule,
+        employee_id,
+        slot_id,
+        date,
+        amount,
+        message: format!(
+            "{rule_name}, {}: {why} (short by {amount:.2})",
+            who.join(", ")
+        ),
+    }
+}
