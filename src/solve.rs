@@ -319,3 +319,44 @@ fn conflict(p: &Problem, t: &RowTag, amount: f64, why: &str) -> Conflict {
         ),
     }
 }
+
+/// Ask the MILP encoding (not the checker) what it thinks of a given roster: every `x` column
+/// is fixed to the roster and HiGHS solves for the slacks. `Ok(None)` when the encoding finds
+/// the roster infeasible (or it uses a pair that has no column, i.e. a filtered pair); else
+/// the objective. Tests compare this with the checker's verdict on the same roster.
+pub fn milp_verdict(
+    p: &Problem,
+    roster: &Roster,
+    scorer: &dyn Scorer,
+) -> Result<Option<f64>, SolveError> {
+    let scores = PairScores::compute(p, scorer);
+    let score = |e, s| scores.get(e, s);
+    let mut ir = ModelIr::compact(p, &score, BuildMode::Normal);
+    if !ir.broken_constants.is_empty() {
+        return Ok(None);
+    }
+    let wanted: std::collections::BTreeSet<_> = roster.assignments.iter().copied().collect();
+    let mut found = 0;
+    for c in &mut ir.cols {
+        if let crate::model::ColKind::Assign(a) = c.kind {
+            let v = if wanted.contains(&a) {
+                found += 1;
+                1.0
+            } else {
+                0.0
+            };
+            c.lo = v;
+            c.hi = v;
+        }
+    }
+    if found != wanted.len() {
+        return Ok(None);
+    }
+    let mut cfg = p.config.clone();
+    cfg.time_limit_seconds = 30.0;
+    let run = highs_backend::solve(&ir, &cfg, None, false)?;
+    Ok(match run.status {
+        highs::HighsModelStatus::Optimal => run.objective,
+        _ => None,
+    })
+}

@@ -184,7 +184,7 @@ pub fn solve(
         .double_info_value(c"mip_gap")
         .ok()
         .filter(|g| g.is_finite());
-    let nodes = solved.int_info_value(c"mip_node_count").ok();
+    let nodes = node_count(&solved);
     Ok(MilpRun {
         status,
         values,
@@ -209,4 +209,15 @@ fn set<V: highs::HighsOptionValue + std::fmt::Debug + Copy>(
             option,
             value: format!("{value:?}"),
         })
+}
+
+/// `mip_node_count` is an int64 info item, which the `highs` crate cannot read.
+fn node_count(solved: &highs::SolvedModel) -> Option<i64> {
+    let mut nodes: i64 = -1;
+    // SAFETY: `solved` owns a live HiGHS instance; the name is a NUL-terminated literal and
+    // `nodes` outlives the call.
+    let status = unsafe {
+        highs_sys::Highs_getInt64InfoValue(solved.as_ptr(), c"mip_node_count".as_ptr(), &mut nodes)
+    };
+    (status == highs_sys::STATUS_OK && nodes >= 0).then_some(nodes)
 }

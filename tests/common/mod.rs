@@ -1,0 +1,46 @@
+//! Shared helpers for integration tests: solve, then re-verify with the checker.
+
+#![allow(dead_code)]
+
+use roster::domain::Problem;
+use roster::scoring::FallbackScorer;
+use roster::solve::{solve, Solution, SolveOptions};
+
+/// Load a request file relative to the crate root.
+pub fn load(path: &str) -> Problem {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    roster::input::load_request(&text).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+/// Solve and assert the independent checker agrees: no hard violation when a roster is
+/// reported, and the same objective as the solver's.
+pub fn solve_checked(p: &Problem) -> Solution {
+    let sol = solve(p, &SolveOptions::default()).expect("solve runs");
+    if sol.status.has_roster() {
+        let report = roster::check::check(p, &sol.roster, &FallbackScorer);
+        assert!(
+            report.feasible,
+            "solver roster breaks hard rules: {:#?}",
+            report.hard_violations
+        );
+        let obj = sol.objective.expect("a roster has an objective");
+        assert!(
+            (obj - report.objective).abs() <= 1e-6 * obj.abs().max(1.0),
+            "solver objective {obj} != checker objective {}",
+            report.objective
+        );
+    }
+    sol
+}
+
+/// The output document with timing fields redacted (for byte comparisons).
+pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
+    let mut v = roster::output::solution_json(p, sol, &FallbackScorer);
+    v["solverRun"]["wallTimeSeconds"] = serde_json::json!("[time]");
+    if v["solverRun"]["milp"].is_object() {
+        v["solverRun"]["milp"]["buildSeconds"] = serde_json::json!("[time]");
+        v["solverRun"]["milp"]["solveSeconds"] = serde_json::json!("[time]");
+    }
+    v
+}
