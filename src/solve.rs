@@ -266,7 +266,8 @@ fn explain_infeasible(
     let score = |e, s| scores.get(e, s);
     let ir = ModelIr::compact(p, &score, BuildMode::Elastic);
     let mut cfg = p.config.clone();
-    cfg.time_limit_seconds = cfg.time_limit_seconds.min(10.0);
+    // The explanation gets its own budget: a tiny solve limit must not leave it empty.
+    cfg.time_limit_seconds = 10.0;
     let run = highs_backend::solve(&ir, &cfg, None, opts.solver_log)?;
     let Some(values) = run.values else {
         return Ok(vec![]);

@@ -43,9 +43,16 @@ fn instance(
 }
 
 fn arb_problem() -> impl Strategy<Value = Problem> {
-    (2usize..6, 3u32..9, 1usize..3, 0u64..10_000, 1u32..3, 2u32..5, any::<bool>()).prop_map(
-        |(e, d, s, seed, min, max, soft)| instance(e, d, s, seed, min, max, soft),
+    (
+        2usize..6,
+        3u32..9,
+        1usize..3,
+        0u64..10_000,
+        1u32..3,
+        2u32..5,
+        any::<bool>(),
     )
+        .prop_map(|(e, d, s, seed, min, max, soft)| instance(e, d, s, seed, min, max, soft))
 }
 
 proptest! {

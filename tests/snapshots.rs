@@ -26,7 +26,11 @@ fn demo_greedy_ml() {
 
 #[test]
 fn demo_balanced_ml() {
-    snapshot("demo_balanced_ml", "instances/demo.json", Method::BalancedMl);
+    snapshot(
+        "demo_balanced_ml",
+        "instances/demo.json",
+        Method::BalancedMl,
+    );
 }
 
 #[test]

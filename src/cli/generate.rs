@@ -9,19 +9,19 @@ use super::{write_json, EXIT_OK};
 #[derive(clap::Args)]
 pub struct Args {
     /// Employees.
-    #[arg(long, default_value_t = 20)]
-    employees: usize,
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    employees: u32,
     /// Days in the horizon.
-    #[arg(long, default_value_t = 14)]
+    #[arg(long, default_value_t = 14, value_parser = clap::value_parser!(u32).range(1..=roster::input::MAX_HORIZON_DAYS as i64))]
     days: u32,
     /// Shift types (1..=8).
-    #[arg(long, default_value_t = 3)]
-    shifts: usize,
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=8))]
+    shifts: u32,
     /// Distinct skills.
     #[arg(long, default_value_t = 3)]
     skills: usize,
-    /// Fraction of available capacity that demand asks for.
-    #[arg(long, default_value_t = 0.7)]
+    /// Fraction of available capacity that demand asks for, in (0, 1].
+    #[arg(long, default_value_t = 0.7, value_parser = density)]
     density: f64,
     /// Seed.
     #[arg(long, default_value_t = 1)]
@@ -35,24 +35,10 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    anyhow::ensure!(a.employees >= 1, "--employees must be at least 1");
-    anyhow::ensure!(
-        (1..=roster::input::MAX_HORIZON_DAYS).contains(&a.days),
-        "--days must be between 1 and {}",
-        roster::input::MAX_HORIZON_DAYS
-    );
-    anyhow::ensure!(
-        (1..=8).contains(&a.shifts),
-        "--shifts must be between 1 and 8"
-    );
-    anyhow::ensure!(
-        a.density > 0.0 && a.density <= 1.0,
-        "--density must be in (0, 1]"
-    );
     let spec = GenerateSpec {
-        employees: a.employees,
+        employees: a.employees as usize,
         days: a.days,
-        shifts: a.shifts,
+        shifts: a.shifts as usize,
         skills: a.skills,
         density: a.density,
         seed: a.seed,
@@ -60,4 +46,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     };
     write_json(a.output.as_ref(), &generate(&spec))?;
     Ok(EXIT_OK)
+}
+
+fn density(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        _ => Err(format!("{s} is not in (0, 1]")),
+    }
 }

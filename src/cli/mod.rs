@@ -76,9 +76,26 @@ pub fn run() -> ExitCode {
                 eprint!("{inv}");
                 return ExitCode::from(EXIT_INVALID);
             }
+            if let Some(u) = e.downcast_ref::<UsageError>() {
+                eprintln!("error: {u}");
+                return ExitCode::from(EXIT_INVALID);
+            }
             eprintln!("error: {e:#}");
             ExitCode::from(EXIT_ERROR)
         }
+    }
+}
+
+/// A problem with the command line or its files (exit 2, like clap's usage errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// A clap value parser for a positive, finite number of seconds.
+pub fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v.is_finite() => Ok(v),
+        _ => Err(format!("{s} is not a positive number of seconds")),
     }
 }
 
@@ -94,19 +111,21 @@ fn init_logging(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .try_init();
 }
 
 /// Read a file, or stdin for `-`.
 pub fn read_input(path: &Path) -> anyhow::Result<String> {
-    use anyhow::Context;
     if path == Path::new("-") {
         let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("reading stdin")?;
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| UsageError(format!("cannot read stdin: {e}")))?;
         return Ok(s);
     }
-    std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+    std::fs::read_to_string(path)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())).into())
 }
 
 /// Write JSON to a file atomically (temp file + rename), or to stdout.
@@ -125,10 +144,16 @@ pub fn write_json(out: Option<&PathBuf>, value: &serde_json::Value) -> anyhow::R
                 .parent()
                 .filter(|d| !d.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
-            let mut tmp = tempfile_in(dir)?;
-            tmp.1.write_all(text.as_bytes())?;
-            tmp.1.sync_all()?;
-            std::fs::rename(&tmp.0, path).with_context(|| format!("writing {}", path.display()))?;
+            let (tmp, mut file) = tempfile_in(dir)?;
+            let written = file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+                .and_then(|()| std::fs::rename(&tmp, path));
+            if let Err(e) = written {
+                // Never leave a partial or stray file behind.
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e).with_context(|| format!("writing {}", path.display()));
+            }
         }
     }
     Ok(())

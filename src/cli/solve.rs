@@ -21,10 +21,10 @@ pub struct Args {
     #[arg(long, value_parser = ["greedy_ml", "balanced_ml", "none"])]
     warm_start: Option<String>,
     /// Time limit in seconds (overrides solverConfig.timeLimitSeconds).
-    #[arg(long)]
+    #[arg(long, value_parser = super::positive_seconds)]
     time_limit: Option<f64>,
     /// HiGHS threads.
-    #[arg(long)]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=256))]
     threads: Option<u32>,
     /// Seed.
     #[arg(long)]

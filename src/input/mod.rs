@@ -135,25 +135,103 @@ pub fn load_request(text: &str) -> Result<Problem, InputErrors> {
 }
 
 /// Like [`load_request`] from an already parsed value.
+///
+/// Schema and semantic errors are reported together whenever the document still has the
+/// request's shape (e.g. a negative number where a positive one is required), so a planner
+/// fixes everything in one round.
 pub fn request_from_value(value: &serde_json::Value) -> Result<Problem, InputErrors> {
-    let errors = schema_errors(REQUEST_SCHEMA, value);
-    if !errors.is_empty() {
-        return Err(InputErrors {
+    let mut errors = schema_errors(REQUEST_SCHEMA, value);
+    let mut normalised = whole_numbers_as_integers(value);
+    // Drop what the schema rejected (deepest first), so the rest can still be checked.
+    let mut dropped: Vec<String> = errors.iter().map(|e| e.pointer.clone()).collect();
+    dropped.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    dropped.dedup();
+    for ptr in &dropped {
+        drop_value(&mut normalised, ptr);
+    }
+    let raw: raw::RawRequest = match serde_path_to_error::deserialize(&normalised) {
+        Ok(raw) => raw,
+        Err(e) => {
+            if errors.is_empty() {
+                errors.push(InputError {
+                    pointer: pointer_of(e.path()),
+                    rule: "type".into(),
+                    value: None,
+                    message: e.inner().to_string(),
+                });
+            }
+            return Err(InputErrors {
+                document: "roster request",
+                errors,
+            });
+        }
+    };
+    match build_problem(&raw) {
+        Ok(p) if errors.is_empty() => Ok(p),
+        Ok(_) => Err(InputErrors {
             document: "roster request",
             errors,
-        });
+        }),
+        Err(semantic) => {
+            // Errors about a dropped value (or inside it) are artifacts of dropping it.
+            let artifact = |e: &InputError| {
+                dropped
+                    .iter()
+                    .any(|d| e.pointer == *d || e.pointer.starts_with(&format!("{d}/")))
+            };
+            errors.extend(semantic.into_iter().filter(|e| !artifact(e)));
+            Err(InputErrors {
+                document: "roster request",
+                errors,
+            })
+        }
     }
-    let raw: raw::RawRequest = serde_json::from_value(value.clone()).map_err(|e| InputErrors {
-        document: "roster request",
-        errors: vec![InputError {
-            pointer: String::new(),
-            rule: "shape".into(),
-            value: None,
-            message: e.to_string(),
-        }],
-    })?;
-    build_problem(&raw).map_err(|errors| InputErrors {
-        document: "roster request",
-        errors,
-    })
+}
+
+/// Remove the value at a JSON pointer from its parent object (array items are nulled only
+/// when the parent is an object field; items of arrays are left, as removing them would shift
+/// the pointers of the others).
+fn drop_value(doc: &mut serde_json::Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    if let Some(serde_json::Value::Object(map)) = doc.pointer_mut(parent) {
+        map.remove(&key.replace("~1", "/").replace("~0", "~"));
+    }
+}
+
+/// JSON Schema counts `2.0` as an integer; serde does not. Turn whole floats into integers.
+fn whole_numbers_as_integers(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(f64::NAN);
+            if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                Value::from(f as i64)
+            } else {
+                v.clone()
+            }
+        }
+        Value::Array(a) => Value::Array(a.iter().map(whole_numbers_as_integers).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), whole_numbers_as_integers(x)))
+                .collect(),
+        ),
+        _ => v.clone(),
+    }
+}
+
+/// A serde path as a JSON pointer.
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|seg| match seg {
+            Segment::Seq { index } => Some(index.to_string()),
+            Segment::Map { key } => Some(key.replace('~', "~0").replace('/', "~1")),
+            Segment::Enum { variant } => Some(variant.clone()),
+            Segment::Unknown => None,
+        })
+        .map(|s| format!("/{s}"))
+        .collect()
 }

@@ -1,28 +1,35 @@
 //! Raw request types: a 1:1 mirror of `schemas/roster-request.schema.json`.
 //!
-//! These are only ever deserialised from JSON that already passed the schema; `validate`
-//! turns them into the domain. Nothing past `crate::input` sees them.
+//! These are deserialised from JSON that passed the schema, or from a copy where the values the
+//! schema rejected were dropped (so semantic errors can be reported in the same run): every
+//! field therefore has a default. `validate` turns them into the domain. Nothing past
+//! `crate::input` sees them.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 /// A roster request (schemaVersion 0.96).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawRequest {
     /// Must be "0.96".
+    #[serde(default)]
     pub schema_version: String,
     /// Caller's reference.
     #[serde(default)]
     pub planning_reference: Option<String>,
     /// Dates to roster.
+    #[serde(default)]
     pub planning_horizon: RawHorizon,
     /// Shift types.
+    #[serde(default)]
     pub shift_types: Vec<RawShiftType>,
     /// Demand.
+    #[serde(default)]
     pub demand_items: Vec<RawDemandItem>,
     /// Employees.
+    #[serde(default)]
     pub employees: Vec<RawEmployee>,
     /// Solver settings.
     #[serde(default)]
@@ -36,20 +43,23 @@ pub struct RawRequest {
 }
 
 /// Horizon dates (inclusive).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawHorizon {
     /// First date.
+    #[serde(default)]
     pub start_date: String,
     /// Last date.
+    #[serde(default)]
     pub end_date: String,
 }
 
 /// A shift type.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawShiftType {
     /// Code.
+    #[serde(default)]
     pub code: String,
     /// Name.
     #[serde(default)]
@@ -69,10 +79,11 @@ pub struct RawShiftType {
 }
 
 /// A required skill.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawSkillRequirement {
     /// Skill.
+    #[serde(default)]
     pub skill: String,
     /// Minimum level (default 1).
     #[serde(default)]
@@ -80,15 +91,17 @@ pub struct RawSkillRequirement {
 }
 
 /// A demand item: one requirement on a shift over a set of dates.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawDemandItem {
     /// Unique id.
+    #[serde(default)]
     pub demand_id: String,
     /// Requirement id (defaults to the demand id).
     #[serde(default)]
     pub requirement_id: Option<String>,
     /// Shift code.
+    #[serde(default)]
     pub shift_code: String,
     /// Location.
     #[serde(default)]
@@ -103,6 +116,7 @@ pub struct RawDemandItem {
     #[serde(default)]
     pub required_skills: Vec<RawSkillRequirement>,
     /// People per date.
+    #[serde(default)]
     pub headcount: u32,
     /// Explicit dates (default: every horizon date).
     #[serde(default)]
@@ -125,10 +139,11 @@ pub struct RawDemandItem {
 }
 
 /// An employee skill.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawSkill {
     /// Skill.
+    #[serde(default)]
     pub skill: String,
     /// Level (default 1).
     #[serde(default)]
@@ -175,12 +190,14 @@ pub struct RawContract {
 }
 
 /// A leave period (inclusive).
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawLeave {
     /// First date.
+    #[serde(default)]
     pub from: String,
     /// Last date.
+    #[serde(default)]
     pub to: String,
     /// Free text.
     #[serde(default)]
@@ -188,16 +205,17 @@ pub struct RawLeave {
 }
 
 /// A shift-on/off request.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawShiftRequest {
     /// Date.
+    #[serde(default)]
     pub date: String,
     /// Shift (for OFF: omitted means the whole day).
     #[serde(default)]
     pub shift_code: Option<String>,
     /// "ON" or "OFF".
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub kind: String,
     /// Penalty when not met.
     #[serde(default)]
@@ -205,10 +223,11 @@ pub struct RawShiftRequest {
 }
 
 /// An employee.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawEmployee {
     /// Unique id.
+    #[serde(default)]
     pub employee_id: String,
     /// Name.
     #[serde(default)]
@@ -288,10 +307,11 @@ pub struct RawSolverConfig {
 }
 
 /// A `constraintList` entry.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawConstraint {
     /// Catalog id.
+    #[serde(default)]
     pub id: String,
     /// On/off.
     #[serde(default)]
@@ -318,10 +338,11 @@ pub enum RawMonthlyHours {
 }
 
 /// Locked context of one employee.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RawLockedEmployee {
     /// Employee.
+    #[serde(default)]
     pub employee_id: String,
     /// Dates already worked (before the horizon).
     #[serde(default)]

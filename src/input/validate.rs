@@ -19,7 +19,7 @@ pub const DEFAULT_UNDER_WEIGHT: f64 = 100.0;
 /// Penalty per extra person when a demand item gives none.
 pub const DEFAULT_OVER_WEIGHT: f64 = 10.0;
 
-struct Errs(Vec<InputError>);
+struct Errs(Vec<InputError>, bool);
 
 impl Errs {
     fn push(&mut self, pointer: impl Into<String>, rule: &str, value: Option<Value>, msg: String) {
@@ -46,11 +46,12 @@ impl Errs {
         }
     }
 
-    /// A date that must fall inside the horizon.
+    /// A date that must fall inside the horizon (not judged when the horizon itself is
+    /// invalid: `self.1` is false then).
     fn day(&mut self, h: &Horizon, pointer: &str, s: &str) -> Option<Day> {
         let d = self.date(pointer, s)?;
         let day = h.day_in(d);
-        if day.is_none() {
+        if day.is_none() && self.1 {
             self.push(
                 pointer,
                 "date-outside-horizon",
@@ -68,7 +69,7 @@ fn hours_to_minutes(h: f64) -> u32 {
 
 /// Build the domain problem, or every semantic error found.
 pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
-    let mut errs = Errs(Vec::new());
+    let mut errs = Errs(Vec::new(), true);
 
     // Horizon.
     let start = errs.date(
@@ -104,10 +105,15 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
         }
         _ => None,
     };
-    // Without a horizon, nothing date-related can be checked: report what we have.
-    let Some(horizon) = horizon else {
-        return Err(errs.0);
-    };
+    // Without a valid horizon, dates cannot be placed in it: go on with a one-day stand-in
+    // (so every other error is still reported) but do not judge dates against it.
+    let horizon = horizon.unwrap_or_else(|| {
+        errs.1 = false;
+        Horizon {
+            start: start.unwrap_or(NaiveDate::from_ymd_opt(2000, 1, 3).expect("valid date")),
+            days: 1,
+        }
+    });
 
     // Shift types.
     let mut shift_index: BTreeMap<&str, ShiftIdx> = BTreeMap::new();
@@ -685,7 +691,14 @@ fn build_locked(
                 );
             }
         }
-        let last_work = last_work.or_else(|| dates.iter().next_back().copied());
+        let last_work = last_work
+            .or_else(|| dates.iter().next_back().copied())
+            .or_else(|| {
+                // A streak running into the horizon ends the day before it.
+                le.consecutive_working_days
+                    .filter(|&n| n > 0)
+                    .and_then(|_| start.pred_opt())
+            });
         let day_before = start.pred_opt().expect("dates after year 0");
         h.streak_days = match le.consecutive_working_days {
             Some(n) => {
@@ -695,7 +708,9 @@ fn build_locked(
                 n
             }
             None => {
-                // Count back from the day before the horizon through the assigned dates.
+                // Count back from the day before the horizon through the assigned dates (the
+                // last work date counts as worked).
+                dates.extend(last_work);
                 let mut n = 0;
                 let mut d = day_before;
                 while dates.contains(&d) {
@@ -799,5 +814,37 @@ fn build_config(c: &RawSolverConfig) -> SolverConfig {
         presolve: c.presolve.unwrap_or(d.presolve),
         affinity_weight: c.affinity_weight.unwrap_or(d.affinity_weight),
         balance_weight: c.balance_weight.unwrap_or(d.balance_weight),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::request;
+
+    fn history_of(locked: serde_json::Value) -> crate::domain::EmployeeHistory {
+        let mut req = request(2, 3, 1);
+        req["lockedContext"] = serde_json::json!({"employeeAssignments": [locked]});
+        let p = crate::input::request_from_value(&req).expect("valid");
+        p.locked.history[0].clone()
+    }
+
+    /// Regression (fixture work on issue 2): a last work date on the day before the horizon
+    /// is a streak of at least one day.
+    #[test]
+    fn last_work_date_the_day_before_is_a_streak() {
+        let h = history_of(serde_json::json!({"employeeId": "E0", "lastWorkDate": "2025-11-30"}));
+        assert_eq!(h.streak_days, 1);
+        let h = history_of(serde_json::json!({"employeeId": "E0", "lastWorkDate": "2025-11-28"}));
+        assert_eq!((h.streak_days, h.days_off_streak), (0, Some(2)));
+    }
+
+    /// Regression: with a streak but no last work date, the last shift's end comes from its
+    /// clock times on the day before the horizon (N 22:00–06:00 ends at 06:00 on day 0).
+    #[test]
+    fn streak_without_last_work_date_derives_last_shift_end() {
+        let h = history_of(
+            serde_json::json!({"employeeId": "E0", "consecutiveWorkingDays": 1, "lastShiftCode": "N"}),
+        );
+        assert_eq!(h.last_shift_end, Some(6 * 60));
     }
 }
