@@ -7,17 +7,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+mod common;
+
+use common::{roster, Run};
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
 const DEMO: &str = "instances/demo.json";
-
-/// One finished run of the binary.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 impl Run {
     fn json(&self) -> Value {
@@ -38,32 +34,6 @@ impl Run {
         );
         self
     }
-}
-
-/// Run `roster ARGS` in `dir`.
-fn roster(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_roster"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the roster binary runs");
-    let run = Run {
-        code: out
-            .status
-            .code()
-            .unwrap_or_else(|| panic!("roster {args:?} was killed by a signal")),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "roster {args:?} panicked:\n{}",
-        run.stderr
-    );
-    run
 }
 
 /// A fresh temporary directory holding a copy of `instances/demo.json`.

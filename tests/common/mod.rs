@@ -44,3 +44,39 @@ pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
     }
     v
 }
+
+/// One finished run of the `roster` binary.
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Run `roster ARGS` in `dir` (no stdin, no colours, no RUST_LOG); fails on a panic.
+pub fn roster(dir: &std::path::Path, args: &[&str]) -> Run {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the roster binary runs");
+    let run = Run {
+        code: out
+            .status
+            .code()
+            .unwrap_or_else(|| panic!("roster {args:?} was killed by a signal")),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "roster {args:?} panicked:\n{}",
+        run.stderr
+    );
+    run
+}
