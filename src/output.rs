@@ -50,38 +50,43 @@ pub struct Unfilled {
     pub missing: u32,
 }
 
+/// People required, placed within headcount, and placed beyond it, over all slots.
+fn cover_tally(p: &Problem, counts: &[u32]) -> (u32, u32, u32) {
+    p.slots
+        .iter()
+        .zip(counts)
+        .fold((0, 0, 0), |(req, fill, over), (s, &n)| {
+            (
+                req + s.headcount,
+                fill + n.min(s.headcount),
+                over + n.saturating_sub(s.headcount),
+            )
+        })
+}
+
 /// Build the output document.
 pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value {
     let counts = sol.roster.count_per_slot(p.slots.len());
-    let mut assignments: Vec<(&Assignment, OutAssignment)> = sol
-        .roster
-        .assignments
-        .iter()
+    let mut placed: Vec<&Assignment> = sol.roster.assignments.iter().collect();
+    placed.sort_by_key(|a| {
+        let s = &p.slots[a.slot.ix()];
+        (s.day, s.shift, &s.id, &p.employees[a.employee.ix()].id)
+    });
+    let assignments: Vec<OutAssignment> = placed
+        .into_iter()
         .map(|a| {
             let s = &p.slots[a.slot.ix()];
-            (
-                a,
-                OutAssignment {
-                    slot_id: s.id.clone(),
-                    date: p.horizon.date(s.day).to_string(),
-                    shift_code: p.shift_types[s.shift.ix()].code.clone(),
-                    employee_id: p.employees[a.employee.ix()].id.clone(),
-                    demand_id: s.demand_id.clone(),
-                    requirement_id: s.requirement_id.clone(),
-                    score: 0.0,
-                },
-            )
+            OutAssignment {
+                slot_id: s.id.clone(),
+                date: p.horizon.date(s.day).to_string(),
+                shift_code: p.shift_types[s.shift.ix()].code.clone(),
+                employee_id: p.employees[a.employee.ix()].id.clone(),
+                demand_id: s.demand_id.clone(),
+                requirement_id: s.requirement_id.clone(),
+                score: round6(scorer.score(p, a.employee, a.slot)),
+            }
         })
         .collect();
-    assignments.sort_by(|(a, _), (b, _)| {
-        let (sa, sb) = (&p.slots[a.slot.ix()], &p.slots[b.slot.ix()]);
-        (sa.day, sa.shift, &sa.id, &p.employees[a.employee.ix()].id).cmp(&(
-            sb.day,
-            sb.shift,
-            &sb.id,
-            &p.employees[b.employee.ix()].id,
-        ))
-    });
     let has_roster = sol.status.has_roster() || sol.status == Status::NoSolution;
     let unfilled: Vec<Unfilled> = if has_roster {
         p.slots
@@ -100,19 +105,7 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
     } else {
         Vec::new()
     };
-    let required: u32 = p.slots.iter().map(|s| s.headcount).sum();
-    let filled: u32 = p
-        .slots
-        .iter()
-        .zip(&counts)
-        .map(|(s, &n)| n.min(s.headcount))
-        .sum();
-    let over: u32 = p
-        .slots
-        .iter()
-        .zip(&counts)
-        .map(|(s, &n)| n.saturating_sub(s.headcount))
-        .sum();
+    let (required, filled, over) = cover_tally(p, &counts);
     let mut per_emp: Vec<(u32, u32)> = vec![(0, 0); p.employees.len()];
     for a in &sol.roster.assignments {
         let s = &p.slots[a.slot.ix()];
@@ -151,10 +144,7 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
             "employees": p.employees.len(),
             "employeesUsed": per_emp.iter().filter(|x| x.0 > 0).count(),
         },
-        "assignments": assignments.into_iter().map(|(a, mut o)| {
-            o.score = round6(scorer.score(p, a.employee, a.slot));
-            o
-        }).collect::<Vec<_>>(),
+        "assignments": assignments,
         "unfilledSlots": unfilled,
         "employeeStats": employee_stats,
         "violations": check.map(|c| c.soft_violations.clone()).unwrap_or_default(),
@@ -252,14 +242,7 @@ pub fn read_roster(p: &Problem, doc: &Value) -> Result<Roster, InputErrors> {
 pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     use std::fmt::Write;
     let mut o = String::new();
-    let counts = sol.roster.count_per_slot(p.slots.len());
-    let required: u32 = p.slots.iter().map(|s| s.headcount).sum();
-    let filled: u32 = p
-        .slots
-        .iter()
-        .zip(&counts)
-        .map(|(s, &n)| n.min(s.headcount))
-        .sum();
+    let (required, filled, _) = cover_tally(p, &sol.roster.count_per_slot(p.slots.len()));
     let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_else(|| "-".into());
     let _ = writeln!(
         o,

@@ -19,11 +19,16 @@ pub const DEFAULT_UNDER_WEIGHT: f64 = 100.0;
 /// Penalty per extra person when a demand item gives none.
 pub const DEFAULT_OVER_WEIGHT: f64 = 10.0;
 
-struct Errs(Vec<InputError>, bool);
+/// Errors collected so far, and whether dates can be judged against the horizon (false when
+/// the horizon itself is invalid).
+struct Errs {
+    list: Vec<InputError>,
+    horizon_known: bool,
+}
 
 impl Errs {
     fn push(&mut self, pointer: impl Into<String>, rule: &str, value: Option<Value>, msg: String) {
-        self.0.push(InputError {
+        self.list.push(InputError {
             pointer: pointer.into(),
             rule: rule.into(),
             value,
@@ -47,11 +52,11 @@ impl Errs {
     }
 
     /// A date that must fall inside the horizon (not judged when the horizon itself is
-    /// invalid: `self.1` is false then).
+    /// invalid).
     fn day(&mut self, h: &Horizon, pointer: &str, s: &str) -> Option<Day> {
         let d = self.date(pointer, s)?;
         let day = h.day_in(d);
-        if day.is_none() && self.1 {
+        if day.is_none() && self.horizon_known {
             self.push(
                 pointer,
                 "date-outside-horizon",
@@ -69,7 +74,10 @@ fn hours_to_minutes(h: f64) -> u32 {
 
 /// Build the domain problem, or every semantic error found.
 pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
-    let mut errs = Errs(Vec::new(), true);
+    let mut errs = Errs {
+        list: Vec::new(),
+        horizon_known: true,
+    };
 
     // Horizon.
     let start = errs.date(
@@ -108,7 +116,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     // Without a valid horizon, dates cannot be placed in it: go on with a one-day stand-in
     // (so every other error is still reported) but do not judge dates against it.
     let horizon = horizon.unwrap_or_else(|| {
-        errs.1 = false;
+        errs.horizon_known = false;
         Horizon {
             start: start.unwrap_or(NaiveDate::from_ymd_opt(2000, 1, 3).expect("valid date")),
             days: 1,
@@ -455,7 +463,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     }
 
     // Rules.
-    let rules = build_rules(&raw.constraint_list, &employees, &mut errs);
+    let rules = build_rules(&raw.constraint_list, &mut errs);
 
     // Locked context.
     let locked = build_locked(
@@ -469,8 +477,8 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
 
     let config = build_config(&raw.solver_config);
 
-    if !errs.0.is_empty() {
-        return Err(errs.0);
+    if !errs.list.is_empty() {
+        return Err(errs.list);
     }
     Ok(Problem {
         planning_reference: raw.planning_reference.clone().unwrap_or_default(),
@@ -484,9 +492,9 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     })
 }
 
-fn build_rules(list: &[RawConstraint], employees: &[Employee], errs: &mut Errs) -> Option<RuleSet> {
+fn build_rules(list: &[RawConstraint], errs: &mut Errs) -> Option<RuleSet> {
     let mut given: BTreeMap<RuleId, (usize, &RawConstraint)> = BTreeMap::new();
-    let before = errs.0.len();
+    let before = errs.list.len();
     for (i, c) in list.iter().enumerate() {
         let p = format!("/constraintList/{i}");
         match RuleId::parse(&c.id) {
@@ -542,7 +550,7 @@ fn build_rules(list: &[RawConstraint], employees: &[Employee], errs: &mut Errs) 
         for mut e in super::schema_errors(&spec.parameters.to_string(), &params) {
             e.pointer = format!("{base}{}", e.pointer);
             e.message = format!("{id} parameter: {}", e.message);
-            errs.0.push(e);
+            errs.list.push(e);
         }
         if id == RuleId::C3 {
             let lo = params["minConsecutiveDays"].as_u64().unwrap_or(1);
@@ -563,8 +571,7 @@ fn build_rules(list: &[RawConstraint], employees: &[Employee], errs: &mut Errs) 
         };
         parts.push((id, mode, params));
     }
-    let _ = employees;
-    if errs.0.len() > before {
+    if errs.list.len() > before {
         return None;
     }
     match RuleSet::from_parts(parts) {
