@@ -132,6 +132,7 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
             "bestBound": sol.best_bound,
             "gap": sol.gap,
             "wallTimeSeconds": sol.wall_seconds,
+            "timeToBestSeconds": sol.time_to_best_seconds,
             "milp": sol.milp.as_ref().map(milp_json),
         },
         "objectiveBreakdown": check.map(|c| &c.breakdown),
@@ -303,6 +304,17 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
             sol.conflicts.len() - 10
         );
     }
-    let _ = writeln!(o, "time       {:.2} s", sol.wall_seconds);
+    match sol.time_to_best_seconds {
+        Some(b) => {
+            let _ = writeln!(
+                o,
+                "time       {:.2} s (best roster found at {b:.2} s)",
+                sol.wall_seconds
+            );
+        }
+        None => {
+            let _ = writeln!(o, "time       {:.2} s", sol.wall_seconds);
+        }
+    }
     o
 }

@@ -121,6 +121,9 @@ pub struct Solution {
     pub conflicts: Vec<Conflict>,
     /// Wall time of the whole solve.
     pub wall_seconds: f64,
+    /// Seconds from the start of the solve until the reported roster was found (the warm
+    /// start, or HiGHS's last improving solution).
+    pub time_to_best_seconds: Option<f64>,
     /// Scoring method and version.
     pub scoring: (String, String),
 }
@@ -149,6 +152,7 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
         milp: None,
         conflicts: Vec::new(),
         wall_seconds: 0.0,
+        time_to_best_seconds: None,
         scoring: (scorer.method().to_string(), scorer.version().to_string()),
     };
     if p.slots.is_empty() {
@@ -173,8 +177,9 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
             sol.objective = Some(report.objective);
             sol.roster = roster;
             sol.check = Some(report);
+            sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
         }
-        Method::Milp => solve_milp(p, opts, &scores, &mut sol)?,
+        Method::Milp => solve_milp(p, opts, &scores, &mut sol, t0)?,
     }
     sol.wall_seconds = t0.elapsed().as_secs_f64();
     Ok(sol)
@@ -185,6 +190,7 @@ fn solve_milp(
     opts: &SolveOptions,
     scores: &PairScores,
     sol: &mut Solution,
+    t0: Instant,
 ) -> Result<(), SolveError> {
     let tb = Instant::now();
     let score = |e, s| scores.get(e, s);
@@ -209,6 +215,7 @@ fn solve_milp(
         report.feasible.then(|| ir.values_of(r)).flatten()
     });
     let warm_objective = warm_values.as_ref().map(|v| ir.objective_of(v));
+    let warm_ready = t0.elapsed().as_secs_f64();
     let run = highs_backend::solve(&ir, &p.config, warm_values.as_deref(), opts.solver_log)?;
     use highs::HighsModelStatus as H;
     sol.milp = Some(MilpStats {
@@ -228,10 +235,20 @@ fn solve_milp(
             let roster = ir.roster_of(values);
             let objective = run.objective.unwrap_or_else(|| ir.objective_of(values));
             // Never report worse than the warm start we handed over.
-            let (roster, objective) = match (&warm, warm_objective) {
-                (Some(w), Some(wo)) if wo < objective - 1e-9 => (w.clone(), wo),
-                _ => (roster, objective),
+            // The first HiGHS incumbent as good as its final one (in HiGHS's own objective
+            // terms); none, or a better warm start, means the warm start was the best.
+            let run_start = warm_ready + run.build_seconds;
+            let highs_best = run.objective.and_then(|o| {
+                run.incumbents
+                    .iter()
+                    .find(|i| i.objective <= o + 1e-6 * o.abs().max(1.0))
+                    .map(|i| run_start + i.seconds)
+            });
+            let (roster, objective, found_at) = match (&warm, warm_objective) {
+                (Some(w), Some(wo)) if wo < objective - 1e-9 => (w.clone(), wo, warm_ready),
+                _ => (roster, objective, highs_best.unwrap_or(warm_ready)),
             };
+            sol.time_to_best_seconds = Some(found_at);
             let proven = matches!(status, H::Optimal);
             let bound = if proven {
                 run.bound.map(|b| b.min(objective)).or(Some(objective))

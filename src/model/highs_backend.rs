@@ -44,6 +44,8 @@ pub struct MilpRun {
     pub build_seconds: f64,
     /// Seconds in `Highs_run`.
     pub solve_seconds: f64,
+    /// Improving solutions in the order HiGHS found them.
+    pub incumbents: Vec<Incumbent>,
 }
 
 /// Errors from HiGHS itself (not infeasibility, which is a status).
@@ -65,6 +67,51 @@ pub enum BackendError {
     Run(String),
 }
 
+/// A column of a [`LinearProgram`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LpCol {
+    /// Lower bound.
+    pub lo: f64,
+    /// Upper bound (may be +∞).
+    pub hi: f64,
+    /// Integer column.
+    pub integer: bool,
+    /// Objective coefficient (minimised).
+    pub cost: f64,
+}
+
+/// A row `lo ≤ Σ coef·col ≤ hi` of a [`LinearProgram`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct LpRow {
+    /// Lower bound (may be −∞).
+    pub lo: f64,
+    /// Upper bound (may be +∞).
+    pub hi: f64,
+    /// Terms `(column index, coefficient)`.
+    pub terms: Vec<(u32, f64)>,
+}
+
+/// A MILP in plain form: what every model of the crate (the roster IR, the task-assignment
+/// model) lowers to before it is handed to HiGHS, so the solver options, the bound, the
+/// status and the incumbent log are read in one place.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinearProgram {
+    /// Columns.
+    pub cols: Vec<LpCol>,
+    /// Rows.
+    pub rows: Vec<LpRow>,
+}
+
+/// An improving solution found by HiGHS during the run.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Incumbent {
+    /// Seconds since `Highs_run` started.
+    pub seconds: f64,
+    /// Objective of the new incumbent (the model's objective, without constant offsets).
+    pub objective: f64,
+}
+
 /// Solve the IR as a MILP. `warm` gives initial column values (a feasible roster).
 pub fn solve(
     ir: &ModelIr,
@@ -73,9 +120,25 @@ pub fn solve(
     log: bool,
 ) -> Result<MilpRun, BackendError> {
     let t0 = Instant::now();
+    let lp = ir.to_linear_program();
+    let lower_seconds = t0.elapsed().as_secs_f64();
+    let mut run = solve_lp(&lp, cfg, warm, log)?;
+    run.build_seconds += lower_seconds;
+    Ok(run)
+}
+
+/// Solve a [`LinearProgram`] on HiGHS with the options of `cfg`; `warm` gives initial
+/// column values (HiGHS checks them and keeps them as incumbent when feasible).
+pub fn solve_lp(
+    lp: &LinearProgram,
+    cfg: &SolverConfig,
+    warm: Option<&[f64]>,
+    log: bool,
+) -> Result<MilpRun, BackendError> {
+    let t0 = Instant::now();
     let mut vars = ProblemVariables::new();
     let mut integer_columns = 0;
-    let cols: Vec<Variable> = ir
+    let cols: Vec<Variable> = lp
         .cols
         .iter()
         .map(|c| {
@@ -91,7 +154,7 @@ pub fn solve(
         })
         .collect();
     let mut objective = Expression::with_capacity(cols.len());
-    for (c, &v) in ir.cols.iter().zip(&cols) {
+    for (c, &v) in lp.cols.iter().zip(&cols) {
         if c.cost != 0.0 {
             objective.add_mul(c.cost, v);
         }
@@ -99,37 +162,29 @@ pub fn solve(
     let mut problem = vars.minimise(objective).using(good_lp::highs);
     let mut rows = 0;
     let mut nonzeros = 0;
-    for r in &ir.rows {
-        let mut e = Expression::with_capacity(r.terms.len() + 2);
+    for r in &lp.rows {
+        let mut e = Expression::with_capacity(r.terms.len());
         for &(c, k) in &r.terms {
-            e.add_mul(k, cols[c.ix()]);
+            e.add_mul(k, cols[c as usize]);
         }
-        if let Some(b) = r.below {
-            e.add_mul(1.0, cols[b.ix()]);
-        }
-        if let Some(a) = r.above {
-            e.add_mul(-1.0, cols[a.ix()]);
-        }
-        let n = r.terms.len() + usize::from(r.below.is_some()) + usize::from(r.above.is_some());
+        let n = r.terms.len();
         if r.lo == r.hi {
             problem.add_constraint(e.eq(r.lo));
             rows += 1;
             nonzeros += n;
-        } else {
-            if r.lo.is_finite() && r.hi.is_finite() {
-                problem.add_constraint(e.clone().geq(r.lo));
-                problem.add_constraint(e.leq(r.hi));
-                rows += 2;
-                nonzeros += 2 * n;
-            } else if r.lo.is_finite() {
-                problem.add_constraint(e.geq(r.lo));
-                rows += 1;
-                nonzeros += n;
-            } else {
-                problem.add_constraint(e.leq(r.hi));
-                rows += 1;
-                nonzeros += n;
-            }
+        } else if r.lo.is_finite() && r.hi.is_finite() {
+            problem.add_constraint(e.clone().geq(r.lo));
+            problem.add_constraint(e.leq(r.hi));
+            rows += 2;
+            nonzeros += 2 * n;
+        } else if r.lo.is_finite() {
+            problem.add_constraint(e.geq(r.lo));
+            rows += 1;
+            nonzeros += n;
+        } else if r.hi.is_finite() {
+            problem.add_constraint(e.leq(r.hi));
+            rows += 1;
+            nonzeros += n;
         }
     }
     let size = ModelSize {
@@ -168,6 +223,9 @@ pub fn solve(
     }
     let build_seconds = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
+    // Not moved until the run is over: HiGHS holds its address meanwhile.
+    let mut incumbents: Vec<Incumbent> = Vec::new();
+    watch_incumbents(&mut model, &mut incumbents)?;
     let solved = model
         .try_solve()
         .map_err(|e| BackendError::Run(format!("{e:?}")))?;
@@ -195,7 +253,54 @@ pub fn solve(
         size,
         build_seconds,
         solve_seconds,
+        incumbents,
     })
+}
+
+/// Register the improving-solution callback, so the run reports when each incumbent was
+/// found (the "time to best" of `roster bench`).
+fn watch_incumbents(
+    model: &mut highs::Model,
+    log: &mut Vec<Incumbent>,
+) -> Result<(), BackendError> {
+    let user = log as *mut Vec<Incumbent> as *mut std::os::raw::c_void;
+    // SAFETY: `model` owns a live HiGHS instance; `user` points to a `Vec` that
+    // the caller neither moves nor drops until the run is over, and only `on_callback` dereferences it.
+    let status = unsafe {
+        let h = model.as_mut_ptr();
+        let set = highs_sys::Highs_setCallback(h, Some(on_callback), user);
+        if set == highs_sys::STATUS_OK {
+            highs_sys::Highs_startCallback(h, highs_sys::kHighsCallbackMipImprovingSolution)
+        } else {
+            set
+        }
+    };
+    if status == highs_sys::STATUS_OK {
+        Ok(())
+    } else {
+        Err(BackendError::Run(
+            "HiGHS refused the improving-solution callback".into(),
+        ))
+    }
+}
+
+unsafe extern "C" fn on_callback(
+    kind: std::os::raw::c_int,
+    _message: *const std::os::raw::c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    _input: *mut highs_sys::HighsCallbackDataIn,
+    user: *mut std::os::raw::c_void,
+) {
+    if kind != highs_sys::kHighsCallbackMipImprovingSolution || out.is_null() || user.is_null() {
+        return;
+    }
+    // SAFETY: HiGHS passes back the `user` pointer given to `Highs_setCallback` (a live
+    // `Vec<Incumbent>`) and a valid `out` for the duration of the call.
+    let (log, out) = unsafe { (&mut *(user as *mut Vec<Incumbent>), &*out) };
+    log.push(Incumbent {
+        seconds: out.running_time,
+        objective: out.objective_function_value,
+    });
 }
 
 fn set<V: highs::HighsOptionValue + std::fmt::Debug + Copy>(
@@ -220,4 +325,64 @@ fn node_count(solved: &highs::SolvedModel) -> Option<i64> {
         highs_sys::Highs_getInt64InfoValue(solved.as_ptr(), c"mip_node_count".as_ptr(), &mut nodes)
     };
     (status == highs_sys::STATUS_OK && nodes >= 0).then_some(nodes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// max 5a + 4b + 3c s.t. 2a + 3b + c ≤ 5, 4a + b + 2c ≤ 11, 3a + 4b + 2c ≤ 8, binaries,
+    /// written as a minimisation; the optimum takes a and b (9).
+    fn knapsack() -> LinearProgram {
+        let col = |cost| LpCol {
+            lo: 0.0,
+            hi: 1.0,
+            integer: true,
+            cost,
+        };
+        let row = |terms: Vec<(u32, f64)>, hi| LpRow {
+            lo: f64::NEG_INFINITY,
+            hi,
+            terms,
+        };
+        LinearProgram {
+            cols: vec![col(-5.0), col(-4.0), col(-3.0)],
+            rows: vec![
+                row(vec![(0, 2.0), (1, 3.0), (2, 1.0)], 5.0),
+                row(vec![(0, 4.0), (1, 1.0), (2, 2.0)], 11.0),
+                row(vec![(0, 3.0), (1, 4.0), (2, 2.0)], 8.0),
+            ],
+        }
+    }
+
+    #[test]
+    fn solves_a_plain_program_and_logs_its_incumbents() {
+        let run = solve_lp(&knapsack(), &SolverConfig::default(), None, false).unwrap();
+        assert_eq!(run.status, highs::HighsModelStatus::Optimal);
+        let objective = run.objective.unwrap();
+        assert!((objective + 9.0).abs() < 1e-9, "objective {objective}");
+        assert_eq!(run.size.columns, 3);
+        assert_eq!(run.size.rows, 3);
+        assert_eq!(run.size.nonzeros, 9);
+        // Presolve may solve it outright; when HiGHS reports incumbents, the last is the
+        // optimum and they improve in time order.
+        if let Some(last) = run.incumbents.last() {
+            assert!((last.objective - objective).abs() < 1e-9);
+            assert!(run
+                .incumbents
+                .windows(2)
+                .all(|w| w[0].seconds <= w[1].seconds && w[1].objective <= w[0].objective));
+        }
+    }
+
+    #[test]
+    fn a_warm_start_is_reported_as_an_incumbent() {
+        let cfg = SolverConfig {
+            presolve: false,
+            ..SolverConfig::default()
+        };
+        let run = solve_lp(&knapsack(), &cfg, Some(&[1.0, 0.0, 1.0]), false).unwrap();
+        assert!((run.objective.unwrap() + 9.0).abs() < 1e-9);
+        assert!(!run.incumbents.is_empty(), "no incumbent logged");
+    }
 }

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::{LinearProgram, LpCol, LpRow};
 use crate::constraints::{Mode, RuleId};
 use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
 
@@ -465,6 +466,36 @@ impl<'p> ModelIr<'p> {
                 }
             }
         }
+    }
+
+    /// The plain MILP handed to the solver: slack columns become ordinary terms.
+    pub fn to_linear_program(&self) -> LinearProgram {
+        let cols = self
+            .cols
+            .iter()
+            .map(|c| LpCol {
+                lo: c.lo,
+                hi: c.hi,
+                integer: c.integer,
+                cost: c.cost,
+            })
+            .collect();
+        let rows = self
+            .rows
+            .iter()
+            .map(|r| {
+                let mut terms = Vec::with_capacity(r.terms.len() + 2);
+                terms.extend(r.terms.iter().map(|&(c, k)| (c.0, k)));
+                terms.extend(r.below.map(|b| (b.0, 1.0)));
+                terms.extend(r.above.map(|a| (a.0, -1.0)));
+                LpRow {
+                    lo: r.lo,
+                    hi: r.hi,
+                    terms,
+                }
+            })
+            .collect();
+        LinearProgram { cols, rows }
     }
 
     /// Number of nonzeros (slack entries included).

@@ -4,5 +4,5 @@
 pub mod highs_backend;
 pub mod ir;
 
-pub use highs_backend::{BackendError, MilpRun, ModelSize};
+pub use highs_backend::{BackendError, Incumbent, LinearProgram, LpCol, LpRow, MilpRun, ModelSize};
 pub use ir::{BuildMode, Col, ColId, ColKind, DayVar, Lin, ModelIr, Row, RowTag};
