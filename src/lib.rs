@@ -12,11 +12,13 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod check;
 pub mod constraints;
 pub mod domain;
 pub mod generate;
 pub mod heuristics;
+pub mod import;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -770,12 +770,28 @@ fn infeasible_hard_cover_exits_3_with_conflicts() {
 }
 
 #[test]
-fn no_slots_exits_0() {
+fn zero_headcount_slots_exist_and_stay_empty() {
+    // Headcount 0 means "nobody needed": the slot exists and anyone placed there is
+    // over-cover at the item's over weight, so the optimum leaves it empty.
     let dir = tempfile::tempdir().unwrap();
     let mut req = small_request();
     for d in req["demandItems"].as_array_mut().unwrap() {
         d["headcount"] = json!(0);
     }
+    write_json(&dir.path().join("req.json"), &req);
+    let run = roster(dir.path(), &["solve", "req.json"]);
+    run.expect_code(0);
+    let sol = run.json();
+    assert_eq!(sol["status"], "OPTIMAL");
+    assert!(sol["summary"]["slots"].as_u64().unwrap() > 0);
+    assert_eq!(sol["assignments"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn no_slots_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut req = small_request();
+    req["demandItems"] = json!([]);
     write_json(&dir.path().join("req.json"), &req);
     let run = roster(dir.path(), &["solve", "req.json"]);
     run.expect_code(0);

@@ -4,9 +4,11 @@
 //! (nothing is written), 3 infeasible, 4 no roster found (time limit, or a heuristic that
 //! could not satisfy every hard rule), 5 `check` found hard violations.
 
+mod bench;
 mod check;
 mod constraints;
 mod generate;
+mod import;
 mod solve;
 mod validate;
 
@@ -56,6 +58,10 @@ enum Command {
     Constraints(constraints::Args),
     /// Generate a seeded synthetic request.
     Generate(generate::Args),
+    /// Convert a public benchmark file to a request.
+    Import(import::Args),
+    /// Run benchmark instances and compare with their published values.
+    Bench(bench::Args),
 }
 
 /// Parse arguments and run.
@@ -68,6 +74,8 @@ pub fn run() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Constraints(a) => constraints::run(a),
         Command::Generate(a) => generate::run(a),
+        Command::Import(a) => import::run(a),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -130,7 +138,6 @@ pub fn read_input(path: &Path) -> anyhow::Result<String> {
 
 /// Write JSON to a file atomically (temp file + rename), or to stdout.
 pub fn write_json(out: Option<&PathBuf>, value: &serde_json::Value) -> anyhow::Result<()> {
-    use anyhow::Context;
     let mut text = serde_json::to_string_pretty(value)?;
     text.push('\n');
     match out {
@@ -139,22 +146,27 @@ pub fn write_json(out: Option<&PathBuf>, value: &serde_json::Value) -> anyhow::R
             so.write_all(text.as_bytes())?;
             so.flush()?;
         }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let (tmp, mut file) = tempfile_in(dir)?;
-            let written = file
-                .write_all(text.as_bytes())
-                .and_then(|()| file.sync_all())
-                .and_then(|()| std::fs::rename(&tmp, path));
-            if let Err(e) = written {
-                // Never leave a partial or stray file behind.
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e).with_context(|| format!("writing {}", path.display()));
-            }
-        }
+        Some(path) => write_text(path, &text)?,
+    }
+    Ok(())
+}
+
+/// Write text to a file atomically: a temp file beside it, renamed into place; on failure
+/// nothing partial or stray is left behind.
+pub fn write_text(path: &Path, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (tmp, mut file) = tempfile_in(dir)?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
     }
     Ok(())
 }

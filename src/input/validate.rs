@@ -275,10 +275,9 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
             }
         }
         for day in days {
+            // A slot with headcount 0 is kept: nobody is needed, and anyone placed there
+            // is over-cover at the item's over weight (Curtois cover lines of 0 mean that).
             let headcount = overrides.get(&day).copied().unwrap_or(d.headcount);
-            if headcount == 0 {
-                continue;
-            }
             slots.push(Slot {
                 id: format!("{}/{}", d.demand_id, horizon.date(day)),
                 demand_id: d.demand_id.clone(),

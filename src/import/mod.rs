@@ -1,0 +1,7 @@
+//! Importers for public benchmark formats: each turns a file written by others into our own
+//! schema-validated request, so benchmarks run through exactly the engine, the catalog and
+//! the checker that planners use.
+
+pub mod curtois;
+
+pub use curtois::{parse_curtois, CurtoisError, CurtoisInstance};
