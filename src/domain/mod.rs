@@ -282,6 +282,43 @@ impl WarmStart {
     }
 }
 
+/// How HiGHS solves the root LP relaxation of the MILP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RootLp {
+    /// Dual simplex below [`RootLp::IPM_COLUMNS`] columns, interior point from there on.
+    Auto,
+    /// HiGHS's default: dual simplex after MIP presolve.
+    Simplex,
+    /// Interior point (IPX) with crossover, on the unpresolved model.
+    Ipm,
+}
+
+impl RootLp {
+    /// Model size (columns) from which `Auto` picks the interior point root. Measured on 2
+    /// cores: at 500 × 31 × 3 (68 k columns) MIP presolve and probing take 35 s and the dual
+    /// simplex does not finish the root in 60 s, while IPX without presolve solves it in 29 s;
+    /// at 100 × 28 × 3 (12.6 k columns) the default is faster (11.6 s vs 16.8 s to optimal).
+    pub const IPM_COLUMNS: usize = 40_000;
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RootLp::Auto => "auto",
+            RootLp::Simplex => "simplex",
+            RootLp::Ipm => "ipm",
+        }
+    }
+
+    /// Whether the interior point root is used for a model of `columns` columns.
+    pub fn uses_ipm(self, columns: usize) -> bool {
+        match self {
+            RootLp::Auto => columns >= Self::IPM_COLUMNS,
+            RootLp::Simplex => false,
+            RootLp::Ipm => true,
+        }
+    }
+}
+
 /// Solver settings (validated `solverConfig`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolverConfig {
@@ -301,6 +338,8 @@ pub struct SolverConfig {
     pub seed: u64,
     /// HiGHS presolve on/off.
     pub presolve: bool,
+    /// Root LP algorithm.
+    pub root_lp: RootLp,
     /// Weight of the affinity term in the objective.
     pub affinity_weight: f64,
     /// Load penalty of `balanced_ml` (score units per fraction of the mean load).
@@ -318,6 +357,7 @@ impl Default for SolverConfig {
             threads: 1,
             seed: 0,
             presolve: true,
+            root_lp: RootLp::Auto,
             affinity_weight: 1.0,
             balance_weight: 0.5,
         }

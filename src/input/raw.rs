@@ -298,6 +298,9 @@ pub struct RawSolverConfig {
     /// Presolve.
     #[serde(default)]
     pub presolve: Option<bool>,
+    /// Root LP algorithm.
+    #[serde(default)]
+    pub root_lp: Option<String>,
     /// Affinity weight.
     #[serde(default)]
     pub affinity_weight: Option<f64>,

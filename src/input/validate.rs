@@ -818,6 +818,11 @@ fn build_config(c: &RawSolverConfig) -> SolverConfig {
         threads: c.threads.unwrap_or(d.threads),
         seed: c.seed.unwrap_or(d.seed),
         presolve: c.presolve.unwrap_or(d.presolve),
+        root_lp: match c.root_lp.as_deref() {
+            Some("simplex") => RootLp::Simplex,
+            Some("ipm") => RootLp::Ipm,
+            _ => d.root_lp,
+        },
         affinity_weight: c.affinity_weight.unwrap_or(d.affinity_weight),
         balance_weight: c.balance_weight.unwrap_or(d.balance_weight),
     }

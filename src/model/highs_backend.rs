@@ -58,7 +58,7 @@ pub enum BackendError {
     #[error("HiGHS refused option {option} = {value}")]
     Option {
         /// Option name.
-        option: &'static str,
+        option: String,
         /// Value given.
         value: String,
     },
@@ -206,16 +206,27 @@ pub fn solve_lp(
         "random_seed",
         (cfg.seed % (i32::MAX as u64)) as i32,
     )?;
+    // The interior point root runs on the unpresolved model: on large rosters HiGHS's MIP
+    // presolve spends most of the time limit probing (see `RootLp::IPM_COLUMNS`).
+    let ipm_root = cfg.root_lp.uses_ipm(lp.cols.len());
     set(
         &mut model,
         "presolve",
-        if cfg.presolve { "on" } else { "off" },
+        if cfg.presolve && !ipm_root {
+            "on"
+        } else {
+            "off"
+        },
     )?;
+    if ipm_root {
+        set(&mut model, "mip_lp_solver", "ipx")?;
+    }
     // HiGHS fixes its thread pool at first use in a process; a later different value is
     // refused. Keep the first one rather than failing the solve.
     if model.try_set_option("threads", cfg.threads as i32).is_err() {
         tracing::warn!(threads = cfg.threads, "HiGHS kept its earlier thread count");
     }
+    apply_extra_options(&mut model)?;
     if let Some(w) = warm {
         model
             .try_set_solution(Some(w), None, None, None)
@@ -303,6 +314,38 @@ unsafe extern "C" fn on_callback(
     });
 }
 
+/// `ROSTER_HIGHS_OPTIONS="name=value;name=value"`: raw HiGHS options for experiments (for
+/// example `mip_lp_solver=ipx`), applied after ours. Numbers are passed as numbers, `true` /
+/// `false` as booleans, anything else as a string; an option HiGHS refuses is an error.
+fn apply_extra_options(model: &mut highs::Model) -> Result<(), BackendError> {
+    let Ok(spec) = std::env::var("ROSTER_HIGHS_OPTIONS") else {
+        return Ok(());
+    };
+    for item in spec.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let (name, value) = item.split_once('=').unwrap_or((item, ""));
+        let (name, value) = (name.trim(), value.trim());
+        let refused = || BackendError::Option {
+            option: name.to_string(),
+            value: value.to_string(),
+        };
+        let ok = if let Ok(i) = value.parse::<i32>() {
+            model.try_set_option(name, i).is_ok()
+                || model.try_set_option(name, f64::from(i)).is_ok()
+        } else if let Ok(f) = value.parse::<f64>() {
+            model.try_set_option(name, f).is_ok()
+        } else if let Ok(b) = value.parse::<bool>() {
+            model.try_set_option(name, b).is_ok()
+        } else {
+            model.try_set_option(name, value).is_ok()
+        };
+        if !ok {
+            return Err(refused());
+        }
+        tracing::info!(option = name, value, "extra HiGHS option");
+    }
+    Ok(())
+}
+
 fn set<V: highs::HighsOptionValue + std::fmt::Debug + Copy>(
     model: &mut highs::Model,
     option: &'static str,
@@ -311,7 +354,7 @@ fn set<V: highs::HighsOptionValue + std::fmt::Debug + Copy>(
     model
         .try_set_option(option, value)
         .map_err(|_| BackendError::Option {
-            option,
+            option: option.to_string(),
             value: format!("{value:?}"),
         })
 }
