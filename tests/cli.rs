@@ -9,32 +9,11 @@ use std::process::{Command, Stdio};
 
 mod common;
 
-use common::{roster, Run};
+use common::roster;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
 const DEMO: &str = "instances/demo.json";
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-                self.stdout, self.stderr
-            )
-        })
-    }
-
-    #[track_caller]
-    fn expect_code(&self, code: i32) -> &Self {
-        assert_eq!(
-            self.code, code,
-            "exit code {} (expected {code})\nstdout:\n{}\nstderr:\n{}",
-            self.code, self.stdout, self.stderr
-        );
-        self
-    }
-}
 
 /// A fresh temporary directory holding a copy of `instances/demo.json`.
 fn workdir() -> TempDir {
