@@ -424,7 +424,14 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 }
 
 fn pct(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".into(), |x| format!("{:.2}%", 100.0 * x))
+    v.map_or_else(
+        || "-".into(),
+        |x| {
+            // Round first, so a hair below zero prints as 0.00%, not -0.00%.
+            let hundredths = (10_000.0 * x).round();
+            format!("{:.2}%", if hundredths == 0.0 { 0.0 } else { hundredths / 100.0 })
+        },
+    )
 }
 
 fn status_str(s: Status) -> String {
@@ -660,6 +667,8 @@ mod tests {
         let t = table(&rows, &s);
         assert!(t.contains("100*"), "{t}");
         assert!(t.contains("10.00%"), "{t}");
+        assert_eq!(pct(Some(-1e-12)), "0.00%");
+        assert_eq!(pct(Some(-0.0123)), "-1.23%");
         assert!(t
             .lines()
             .last()
