@@ -19,6 +19,7 @@ mod c5_one_shift_per_day;
 mod c6_eligibility;
 mod c7_availability;
 mod spec;
+mod stretch;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -36,6 +37,7 @@ pub use c5_one_shift_per_day::OneShiftPerDay;
 pub use c6_eligibility::Eligibility;
 pub use c7_availability::Availability;
 pub use spec::{catalog, RuleSpec};
+pub use stretch::stretches;
 
 /// Stable catalog id of a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -373,34 +375,4 @@ fn build_rule(
         RuleId::C6 => Box::new(Eligibility::new(mode, params)?),
         RuleId::C7 => Box::new(Availability::new(mode, params)?),
     })
-}
-
-/// Lengths of the working stretches of one employee as `(first day, length)`; a stretch that
-/// touches day 0 includes `prefix` locked days before the horizon (its first day is then
-/// negative).
-pub fn stretches(
-    works: impl Fn(Day) -> bool,
-    days: Day,
-    prefix: u32,
-    value: bool,
-) -> Vec<(Day, u32)> {
-    let mut out = Vec::new();
-    let mut start: Option<Day> = if prefix > 0 {
-        Some(-(prefix as Day))
-    } else {
-        None
-    };
-    for d in 0..days {
-        if works(d) == value {
-            if start.is_none() {
-                start = Some(d);
-            }
-        } else if let Some(s) = start.take() {
-            out.push((s, (d - s) as u32));
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, (days - s) as u32));
-    }
-    out
 }
