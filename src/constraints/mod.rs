@@ -11,6 +11,10 @@
 //! data in `constraints/*.json` at the crate root and are embedded here, so `roster
 //! constraints` prints exactly what validation enforces.
 
+mod c10_days_off;
+mod c11_weekends;
+mod c12_requests;
+mod c13_max_assignments;
 mod c1_cover;
 mod c2_weekly_hours;
 mod c3_consecutive_days;
@@ -18,6 +22,8 @@ mod c4_rest;
 mod c5_one_shift_per_day;
 mod c6_eligibility;
 mod c7_availability;
+mod c8_total_hours;
+mod c9_shifts_per_type;
 mod spec;
 mod stretch;
 
@@ -29,6 +35,10 @@ use serde::Serialize;
 use crate::domain::{Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
 use crate::model::ModelIr;
 
+pub use c10_days_off::ConsecutiveDaysOff;
+pub use c11_weekends::Weekends;
+pub use c12_requests::Requests;
+pub use c13_max_assignments::MaxAssignments;
 pub use c1_cover::Cover;
 pub use c2_weekly_hours::WeeklyHours;
 pub use c3_consecutive_days::ConsecutiveDays;
@@ -36,6 +46,8 @@ pub use c4_rest::Rest;
 pub use c5_one_shift_per_day::OneShiftPerDay;
 pub use c6_eligibility::Eligibility;
 pub use c7_availability::Availability;
+pub use c8_total_hours::TotalHours;
+pub use c9_shifts_per_type::ShiftsPerType;
 pub use spec::{catalog, RuleSpec};
 pub use stretch::stretches;
 
@@ -56,11 +68,23 @@ pub enum RuleId {
     C6,
     /// Availability.
     C7,
+    /// Hours over the horizon and per calendar month (min and max).
+    C8,
+    /// Maximum shifts per shift type.
+    C9,
+    /// Minimum consecutive days off.
+    C10,
+    /// Maximum working weekends.
+    C11,
+    /// Shift-on / shift-off requests.
+    C12,
+    /// Maximum assignments (rostering).
+    C13,
 }
 
 impl RuleId {
     /// Every id in catalog order.
-    pub const ALL: [RuleId; 7] = [
+    pub const ALL: [RuleId; 13] = [
         RuleId::C1,
         RuleId::C2,
         RuleId::C3,
@@ -68,6 +92,12 @@ impl RuleId {
         RuleId::C5,
         RuleId::C6,
         RuleId::C7,
+        RuleId::C8,
+        RuleId::C9,
+        RuleId::C10,
+        RuleId::C11,
+        RuleId::C12,
+        RuleId::C13,
     ];
 
     /// The wire id, e.g. `"C2"`.
@@ -80,6 +110,12 @@ impl RuleId {
             RuleId::C5 => "C5",
             RuleId::C6 => "C6",
             RuleId::C7 => "C7",
+            RuleId::C8 => "C8",
+            RuleId::C9 => "C9",
+            RuleId::C10 => "C10",
+            RuleId::C11 => "C11",
+            RuleId::C12 => "C12",
+            RuleId::C13 => "C13",
         }
     }
 
@@ -374,5 +410,11 @@ fn build_rule(
         RuleId::C5 => Box::new(OneShiftPerDay::new(mode, params)?),
         RuleId::C6 => Box::new(Eligibility::new(mode, params)?),
         RuleId::C7 => Box::new(Availability::new(mode, params)?),
+        RuleId::C8 => Box::new(TotalHours::new(mode, params)?),
+        RuleId::C9 => Box::new(ShiftsPerType::new(mode, params)?),
+        RuleId::C10 => Box::new(ConsecutiveDaysOff::new(mode, params)?),
+        RuleId::C11 => Box::new(Weekends::new(mode, params)?),
+        RuleId::C12 => Box::new(Requests::new(mode, params)?),
+        RuleId::C13 => Box::new(MaxAssignments::new(mode, params)?),
     })
 }
