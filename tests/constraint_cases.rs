@@ -76,6 +76,7 @@ cases! {
     c3_min_locked_streak_short => "C3/min_locked_streak_short.json",
     c3_min_soft_two_short => "C3/min_soft_two_short.json",
     c3_contract_overrides => "C3/contract_overrides.json",
+    c3_two_shifts_a_day_c5_off => "C3/two_shifts_a_day_c5_off.json",
 
     c4_cannot_follow_next_day => "C4/cannot_follow_next_day.json",
     c4_cannot_follow_is_directional => "C4/cannot_follow_is_directional.json",
@@ -140,6 +141,8 @@ cases! {
     c10_locked_days_off_alone_not_judged => "C10/locked_days_off_alone_not_judged.json",
     c10_soft_two_short => "C10/soft_two_short.json",
     c10_contract_overrides => "C10/contract_overrides.json",
+    c10_two_shifts_a_day_c5_off => "C10/two_shifts_a_day_c5_off.json",
+    c10_soft_two_shifts_a_day_short => "C10/soft_two_shifts_a_day_short.json",
 
     c11_at_limit => "C11/at_limit.json",
     c11_over_hard => "C11/over_hard.json",

@@ -137,3 +137,68 @@ impl Rule for ConsecutiveDaysOff {
         !(last > day && last + 1 < days && ((last - day) as u32) < k)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    fn problem(locked: Option<serde_json::Value>) -> crate::domain::Problem {
+        let mut p = rule_problem(
+            7,
+            json!({"contract": {"minConsecutiveDaysOff": 2}}),
+            json!([{"id": "C10"}]),
+        );
+        if let Some(l) = locked {
+            let mut req = crate::testkit::request(1, 7, 1);
+            req["lockedContext"] = json!({"employeeAssignments": [l]});
+            let q = crate::input::request_from_value(&req).unwrap();
+            p.locked.history = q.locked.history;
+        }
+        p
+    }
+
+    #[test]
+    fn admits_refuses_short_breaks_on_either_side() {
+        let p = problem(None);
+        assert!(admits(&p, &[(0, "D")], 1, "D")); // no break
+        assert!(!admits(&p, &[(0, "D")], 2, "D")); // 1-day break before
+        assert!(admits(&p, &[(0, "D")], 3, "D"));
+        assert!(!admits(&p, &[(3, "D")], 1, "D")); // 1-day break after
+        assert!(admits(&p, &[(3, "D")], 0, "D"));
+        // Touching the start with unknown history, or the end: never short.
+        assert!(admits(&p, &[], 1, "D"));
+        assert!(admits(&p, &[(0, "D")], 5, "D"));
+    }
+
+    #[test]
+    fn admits_judges_the_start_from_the_locked_context() {
+        // Worked the day before: a 1-day break on day 0 is short.
+        let p = problem(Some(
+            json!({"employeeId": "E0", "lastWorkDate": "2025-11-30"}),
+        ));
+        assert!(!admits(&p, &[], 1, "D"));
+        assert!(admits(&p, &[], 0, "D"));
+        // Already off 1 day: day 0 off completes the minimum.
+        let p = problem(Some(json!({"employeeId": "E0", "consecutiveDaysOff": 1})));
+        assert!(admits(&p, &[], 1, "D"));
+    }
+
+    /// A locked shift inside the horizon closes a break like a decided one.
+    #[test]
+    fn locked_shift_in_the_horizon_closes_a_break() {
+        let mut p = problem(None);
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 2,
+            shift: d,
+            slot: None,
+        });
+        assert_eq!(verdict(&p, &[(0, "D")]), (false, 0.0));
+        assert_eq!(verdict(&p, &[(1, "D")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(5, "N"), (6, "D")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(4, "N")]), (false, 0.0));
+    }
+}

@@ -178,3 +178,45 @@ impl Rule for Weekends {
         Self::worked(p, s, e).len() as u32 + p.history(e).weekends_worked < max
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    // Monday 2025-12-01 + 14 days: weekends are days 5–6 and 12–13.
+
+    #[test]
+    fn admits_counts_weekends_not_days() {
+        let mut p = rule_problem(
+            14,
+            json!({"contract": {"maxWeekends": 1}}),
+            json!([{"id": "C11"}]),
+        );
+        assert!(admits(&p, &[(5, "D")], 6, "N")); // same weekend
+        assert!(!admits(&p, &[(5, "D")], 12, "D"));
+        assert!(admits(&p, &[(5, "D")], 2, "D")); // a weekday
+        p.locked.history[0].weekends_worked = 1;
+        assert!(!admits(&p, &[], 6, "D"));
+        assert!(admits(&p, &[], 4, "D"));
+    }
+
+    #[test]
+    fn locked_weekend_shift_counts_once() {
+        let mut p = rule_problem(
+            14,
+            json!({"contract": {"maxWeekends": 1}}),
+            json!([{"id": "C11"}]),
+        );
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 5,
+            shift: d,
+            slot: None,
+        });
+        assert_eq!(verdict(&p, &[(6, "N")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(13, "N")]), (false, 0.0));
+    }
+}

@@ -190,3 +190,62 @@ impl Rule for Requests {
         !Self::requests(p, e).any(|r| Self::forbids(r, day, t))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment, SlotIdx};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    fn lock(p: &mut crate::domain::Problem, day: i32, code: &str) {
+        let shift = p.shift_by_code(code).unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day,
+            shift,
+            slot: None,
+        });
+    }
+
+    #[test]
+    fn hard_off_requests_filter_pairs_and_refuse_placements() {
+        let p = rule_problem(
+            3,
+            json!({"requests": [{"date": "2025-12-02", "type": "OFF", "shiftCode": "N"}]}),
+            json!([{"id": "C12", "hard": true}]),
+        );
+        let e = EmployeeIdx(0);
+        let allowed: Vec<bool> = (0..p.slots.len() as u32)
+            .map(|s| p.rules.allows(&p, e, SlotIdx(s)))
+            .collect();
+        assert_eq!(allowed.iter().filter(|a| !**a).count(), 1);
+        assert!(!admits(&p, &[], 1, "N"));
+        assert!(admits(&p, &[], 1, "D"));
+    }
+
+    /// A locked shift meets or breaks a request like a decided one: a hard off-request broken
+    /// by it makes the model infeasible (a broken constant row), a soft on-request met by it
+    /// costs nothing (the objective constant is not charged).
+    #[test]
+    fn locked_shifts_meet_or_break_requests() {
+        let mut p = rule_problem(
+            3,
+            json!({"requests": [{"date": "2025-12-01", "type": "OFF"}]}),
+            json!([{"id": "C12", "hard": true}, {"id": "C5"}]),
+        );
+        lock(&mut p, 0, "D");
+        assert_eq!(verdict(&p, &[]), (false, 0.0));
+
+        let mut p = rule_problem(
+            3,
+            json!({"requests": [
+                {"date": "2025-12-02", "type": "ON", "shiftCode": "N", "weight": 4},
+                {"date": "2025-12-03", "type": "ON", "weight": 2}
+            ]}),
+            json!([{"id": "C12"}, {"id": "C5"}]),
+        );
+        lock(&mut p, 1, "N");
+        assert_eq!(verdict(&p, &[]), (true, 2.0));
+        assert_eq!(verdict(&p, &[(2, "D")]), (true, 0.0));
+    }
+}

@@ -100,3 +100,33 @@ impl Rule for MaxAssignments {
             .is_none_or(|max| Self::count(p, s, e) < max)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    /// Assignments counted before (`history.assignments`) and locked shifts in the horizon use
+    /// up the limit.
+    #[test]
+    fn counted_and_locked_assignments_use_up_the_limit() {
+        let mut p = rule_problem(
+            4,
+            json!({"contract": {"maxAssignments": 3}}),
+            json!([{"id": "C13"}]),
+        );
+        p.locked.history[0].assignments = 1;
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 0,
+            shift: d,
+            slot: None,
+        });
+        assert_eq!(verdict(&p, &[(1, "N")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(1, "N"), (2, "D")]), (false, 0.0));
+        assert!(admits(&p, &[], 2, "D"));
+        assert!(!admits(&p, &[(1, "N")], 2, "D"));
+    }
+}

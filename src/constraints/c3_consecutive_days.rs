@@ -70,7 +70,7 @@ impl Rule for ConsecutiveDays {
         for d in 0..=(days - k - 1) {
             let mut lin = Lin::default();
             for i in d..=d + k {
-                lin.add(&m.work(e, i), 1.0);
+                lin.add(&m.day_worked(e, i), 1.0);
             }
             let tag = RowTag::emp(RuleId::C3, e, Some(d));
             m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);
@@ -82,7 +82,7 @@ impl Rule for ConsecutiveDays {
                 ..Lin::default()
             };
             for i in 0..=(k - j).min(days - 1) {
-                lin.add(&m.work(e, i), 1.0);
+                lin.add(&m.day_worked(e, i), 1.0);
             }
             let tag = RowTag::emp(RuleId::C3, e, Some(-j));
             m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);

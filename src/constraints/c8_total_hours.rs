@@ -237,3 +237,52 @@ impl Rule for TotalHours {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    #[test]
+    fn admits_up_to_the_horizon_and_monthly_caps() {
+        let p = rule_problem(
+            5,
+            json!({"contract": {"maxTotalHours": 16}}),
+            json!([{"id": "C8"}]),
+        );
+        assert!(admits(&p, &[(0, "D")], 1, "N"));
+        assert!(!admits(&p, &[(0, "D"), (1, "D")], 2, "D"));
+        let mut p = rule_problem(
+            5,
+            json!({"contract": {"maxMonthlyHours": 16}}),
+            json!([{"id": "C8"}]),
+        );
+        p.locked.history[0]
+            .monthly_minutes
+            .insert((2025, 12), 8 * 60);
+        assert!(admits(&p, &[], 0, "D"));
+        assert!(!admits(&p, &[(0, "D")], 3, "D"));
+    }
+
+    /// Locked shifts inside the horizon count like decided ones, in the MILP (constants) and
+    /// the checker alike.
+    #[test]
+    fn locked_shifts_in_the_horizon_count() {
+        let mut p = rule_problem(
+            5,
+            json!({"contract": {"maxTotalHours": 16, "minTotalHours": 16}}),
+            json!([{"id": "C8"}, {"id": "C5"}]),
+        );
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 0,
+            shift: d,
+            slot: None,
+        });
+        assert_eq!(verdict(&p, &[]), (false, 0.0)); // 8 h < 16 h
+        assert_eq!(verdict(&p, &[(2, "N")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(2, "N"), (3, "D")]), (false, 0.0));
+    }
+}

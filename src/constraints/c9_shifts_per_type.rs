@@ -131,3 +131,41 @@ impl Rule for ShiftsPerType {
             .is_none_or(|limit| Self::worked(s, p, e, t) + Self::locked(p, e, t) < limit)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    /// Shifts counted before (`history.shifts_per_type`, set by importers and incremental
+    /// solves) use up the limit.
+    #[test]
+    fn shifts_counted_before_use_up_the_limit() {
+        let mut p = rule_problem(
+            5,
+            json!({"contract": {"maxShiftsPerType": {"N": 2}}}),
+            json!([{"id": "C9"}]),
+        );
+        let n = p.shift_by_code("N").unwrap();
+        p.locked.history[0].shifts_per_type.insert(n, 1);
+        assert_eq!(verdict(&p, &[(0, "N"), (1, "D"), (2, "D")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(0, "N"), (2, "N")]), (false, 0.0));
+        assert!(admits(&p, &[(1, "D")], 0, "N"));
+        assert!(!admits(&p, &[(0, "N")], 2, "N"));
+        assert!(admits(&p, &[(0, "N")], 2, "D"));
+    }
+
+    #[test]
+    fn soft_counts_every_extra_shift_history_included() {
+        let mut p = rule_problem(
+            5,
+            json!({}),
+            json!([{"id": "C9", "hard": false, "weight": 3, "params": {"maxShiftsPerType": {"D": 0}}}]),
+        );
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.history[0].shifts_per_type.insert(d, 2);
+        // Locked alone: 2 extra (a constant penalty of 6), then one more per D shift.
+        assert_eq!(verdict(&p, &[]), (true, 6.0));
+        assert_eq!(verdict(&p, &[(1, "D"), (3, "N")]), (true, 9.0));
+    }
+}

@@ -107,7 +107,7 @@ pub(crate) fn is_short(start: Day, len: u32, days: Day, min: u32, edge: Edge) ->
 /// Rows forbidding every stretch of `value` days shorter than `min` that [`is_short`] would
 /// judge: for a first day `d` and a length `l`, the pattern "other value on `d−1`, `value` on
 /// `d..d+l`, other value on `d+l`" cannot hold in full. With `ind(i)` = `w[i]` for working
-/// stretches and `1 − w[i]` for days off (`w` = worked-day expression, locked days included):
+/// stretches and `1 − w[i]` for days off (`w` = [`ModelIr::day_worked`], locked days included):
 /// `ind'(d−1) + Σ ind(i) + ind'(d+l) ≤ l + 1`. On day 0 the `d−1` term is known from the
 /// locked context (dropped), and locked days of the same value shorten the lengths that are
 /// too short. Soft: one unit per short stretch.
@@ -126,8 +126,8 @@ pub(crate) fn encode_min_stretch(
     let days = m.problem.days();
     let min = min as Day;
     // `ind(d, v)`: 1 when day d has value v.
-    let ind = |m: &ModelIr, d: Day, v: bool| -> Lin {
-        let w = m.work(e, d);
+    let ind = |m: &mut ModelIr, d: Day, v: bool| -> Lin {
+        let w = m.day_worked(e, d);
         if v {
             w
         } else {

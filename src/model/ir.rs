@@ -156,6 +156,8 @@ pub struct ModelIr<'p> {
     employees: Vec<EmployeeIdx>,
     /// The [`ColKind::Offset`] column, once a constant was added.
     offset: Option<ColId>,
+    /// Auxiliary "works that day" columns made by [`ModelIr::day_worked`].
+    day_worked: BTreeMap<(EmployeeIdx, Day), ColId>,
 }
 
 impl<'p> ModelIr<'p> {
@@ -180,6 +182,7 @@ impl<'p> ModelIr<'p> {
             fixed,
             employees,
             offset: None,
+            day_worked: BTreeMap::new(),
         };
         let one_shift_hard = problem.rules.is_hard(RuleId::C5);
         let aff = problem.config.affinity_weight;
@@ -284,6 +287,54 @@ impl<'p> ModelIr<'p> {
             l.constant += 1.0;
         }
         l
+    }
+
+    /// Exactly 1 if `e` works on `day`, else 0, whatever one-shift-per-day says — for rules
+    /// about worked days (stretches, days off). With C5 hard this is [`ModelIr::work`]; otherwise
+    /// a day with several columns gets an auxiliary `z` with `x ≤ z ≤ Σ x` (each `x` of the
+    /// day), made once per employee and day.
+    pub fn day_worked(&mut self, e: EmployeeIdx, day: Day) -> Lin {
+        let work = self.work(e, day);
+        if self.problem.rules.is_hard(RuleId::C5) || work.terms.len() <= 1 {
+            return work;
+        }
+        if work.constant > 0.0 {
+            return Lin {
+                terms: Vec::new(),
+                constant: 1.0,
+            };
+        }
+        let z = match self.day_worked.get(&(e, day)) {
+            Some(&z) => z,
+            None => {
+                let tag = RowTag {
+                    rule: None,
+                    employee: Some(e),
+                    day: Some(day),
+                    slot: None,
+                };
+                let z = self.add_aux(tag, 0.0, 1.0);
+                for &(c, _) in &work.terms {
+                    let x = Lin {
+                        terms: vec![(c, 1.0)],
+                        constant: 0.0,
+                    };
+                    self.at_least(tag, x, z);
+                }
+                let mut upper = Lin {
+                    terms: vec![(z, 1.0)],
+                    constant: 0.0,
+                };
+                upper.add(&work, -1.0);
+                self.add_row(tag, upper, f64::NEG_INFINITY, 0.0, None, None);
+                self.day_worked.insert((e, day), z);
+                z
+            }
+        };
+        Lin {
+            terms: vec![(z, 1.0)],
+            constant: 0.0,
+        }
     }
 
     /// Minutes worked by `e` on `day`.
