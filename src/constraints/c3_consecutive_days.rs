@@ -6,7 +6,8 @@
 //! of the horizon is never too short (it may go on), and neither is one touching the start
 //! when nothing is known about the days before. With a locked history, a stretch running into
 //! the horizon counts its locked days. Soft: penalty per excess window (max) and per short
-//! stretch (min).
+//! stretch (min). Rows count worked days ([`ModelIr::day_worked`]), not shifts, so they stay
+//! right when one shift per day (C5) is soft or off.
 
 use serde::Deserialize;
 
