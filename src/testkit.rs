@@ -29,3 +29,81 @@ pub fn request(n_emp: usize, days: u32, hc: u32) -> serde_json::Value {
 pub fn tiny_problem() -> Problem {
     crate::input::request_from_value(&request(2, 3, 1)).expect("tiny request is valid")
 }
+
+/// A one-employee ("E0") problem over `days` days from Monday 2025-12-01 with shifts D and N
+/// (one slot each per day), `employee` fields merged into E0, and only the rules listed in
+/// `rules` on (every other rule off), affinity 0 — the objective is rule penalties only.
+pub fn rule_problem(days: u32, employee: serde_json::Value, rules: serde_json::Value) -> Problem {
+    let mut req = request(1, days, 1);
+    if let (Some(e), Some(extra)) = (req["employees"][0].as_object_mut(), employee.as_object()) {
+        e.extend(extra.clone());
+    }
+    let given = rules.as_array().cloned().unwrap_or_default();
+    let list: Vec<serde_json::Value> = crate::constraints::RuleId::ALL
+        .iter()
+        .map(|id| {
+            given
+                .iter()
+                .find(|r| r["id"] == id.as_str())
+                .cloned()
+                .unwrap_or_else(|| json!({"id": id.as_str(), "enabled": false}))
+        })
+        .collect();
+    req["constraintList"] = json!(list);
+    req["solverConfig"]["affinityWeight"] = json!(0);
+    crate::input::request_from_value(&req).expect("rule problem is valid")
+}
+
+/// E0's roster from `(day, shift code)` pairs.
+pub fn roster_of(p: &Problem, work: &[(crate::domain::Day, &str)]) -> crate::domain::Roster {
+    crate::domain::Roster::new(
+        work.iter()
+            .map(|&(day, code)| {
+                let t = p.shift_by_code(code).expect("known code");
+                let s = p
+                    .slots
+                    .iter()
+                    .position(|s| s.day == day && s.shift == t)
+                    .expect("a slot of that shift on that day");
+                crate::domain::Assignment {
+                    employee: crate::domain::EmployeeIdx(0),
+                    slot: crate::domain::SlotIdx(s as u32),
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The checker's verdict `(feasible, objective)` on E0's roster, after asserting that the MILP
+/// encoding agrees (same objective when feasible, none when not).
+pub fn verdict(p: &Problem, work: &[(crate::domain::Day, &str)]) -> (bool, f64) {
+    let roster = roster_of(p, work);
+    let scorer = crate::scoring::FallbackScorer;
+    let report = crate::check::check(p, &roster, &scorer);
+    let milp = crate::solve::milp_verdict(p, &roster, &scorer).expect("HiGHS runs");
+    match milp {
+        Some(obj) => assert!(
+            report.feasible && (obj - report.objective).abs() < 1e-6,
+            "MILP {obj} vs checker {report:#?}"
+        ),
+        None => assert!(!report.feasible, "MILP rejects, checker {report:#?}"),
+    }
+    (report.feasible, report.objective)
+}
+
+/// Whether the heuristic admission of every hard rule lets E0, working `work`, also take
+/// `code` on `day`.
+pub fn admits(
+    p: &Problem,
+    work: &[(crate::domain::Day, &str)],
+    day: crate::domain::Day,
+    code: &str,
+) -> bool {
+    let roster = roster_of(p, work);
+    let s = crate::constraints::Schedules::of(p, &roster);
+    let t = p.shift_by_code(code).expect("known code");
+    p.rules
+        .iter()
+        .filter(|r| r.mode().is_hard())
+        .all(|r| r.admits(p, &s, crate::domain::EmployeeIdx(0), day, t))
+}

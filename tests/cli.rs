@@ -586,10 +586,13 @@ fn validate_demo() {
         .unwrap_or_else(|| panic!("no valid: line in\n{}", run.stdout));
     assert!(line.contains("14 employees"), "{line}");
     assert!(line.contains("14 days"), "{line}");
-    assert!(line.contains("C1 C2 C3 C4 C5 C6 C7"), "{line}");
+    assert!(
+        line.contains("C1 C2 C3 C4 C5 C6 C7 C8 C9 C10 C11 C12 C13"),
+        "{line}"
+    );
 }
 
-const CATALOG: [(&str, &str); 7] = [
+const CATALOG: [(&str, &str); 13] = [
     ("C1", "Cover"),
     ("C2", "Weekly hours cap"),
     ("C3", "Consecutive working days"),
@@ -597,6 +600,12 @@ const CATALOG: [(&str, &str); 7] = [
     ("C5", "One shift per day"),
     ("C6", "Eligibility"),
     ("C7", "Availability"),
+    ("C8", "Hours over the horizon and per month"),
+    ("C9", "Maximum shifts per shift type"),
+    ("C10", "Minimum consecutive days off"),
+    ("C11", "Maximum working weekends"),
+    ("C12", "Shift requests"),
+    ("C13", "Maximum assignments"),
 ];
 
 #[test]
@@ -616,13 +625,13 @@ fn constraints_lists_the_catalog() {
 }
 
 #[test]
-fn constraints_json_is_an_array_of_seven_specs() {
+fn constraints_json_is_an_array_of_thirteen_specs() {
     let dir = tempfile::tempdir().unwrap();
     let run = roster(dir.path(), &["constraints", "--json"]);
     run.expect_code(0);
     let specs = run.json();
     let specs = specs.as_array().expect("a JSON array");
-    assert_eq!(specs.len(), 7);
+    assert_eq!(specs.len(), 13);
     for (spec, (id, name)) in specs.iter().zip(CATALOG) {
         assert_eq!(spec["id"], id);
         assert_eq!(spec["name"], name);

@@ -6,11 +6,13 @@
 //! of the horizon is never too short (it may go on), and neither is one touching the start
 //! when nothing is known about the days before. With a locked history, a stretch running into
 //! the horizon counts its locked days. Soft: penalty per excess window (max) and per short
-//! stretch (min).
+//! stretch (min). Rows count worked days ([`ModelIr::day_worked`]), not shifts, so they stay
+//! right when one shift per day (C5) is soft or off.
 
 use serde::Deserialize;
 
-use super::{stretches, EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::stretch::{encode_min_stretch, is_short, stretches, Before};
+use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -26,28 +28,6 @@ struct Params {
 pub struct ConsecutiveDays {
     mode: Mode,
     params: Params,
-}
-
-/// What is known about the days just before the horizon for one employee.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Before {
-    /// Nothing known: stretches touching day 0 are not judged against minimums.
-    Unknown,
-    /// The employee worked the last `n` days (n ≥ 1).
-    Working(u32),
-    /// The employee was off the day before day 0.
-    Off,
-}
-
-pub(crate) fn before(p: &Problem, e: EmployeeIdx) -> Before {
-    let h = p.history(e);
-    if h.streak_days > 0 {
-        Before::Working(h.streak_days)
-    } else if h.days_off_streak.is_some_and(|d| d > 0) {
-        Before::Off
-    } else {
-        Before::Unknown
-    }
 }
 
 impl ConsecutiveDays {
@@ -91,7 +71,7 @@ impl Rule for ConsecutiveDays {
         for d in 0..=(days - k - 1) {
             let mut lin = Lin::default();
             for i in d..=d + k {
-                lin.add(&m.work(e, i), 1.0);
+                lin.add(&m.day_worked(e, i), 1.0);
             }
             let tag = RowTag::emp(RuleId::C3, e, Some(d));
             m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);
@@ -103,42 +83,14 @@ impl Rule for ConsecutiveDays {
                 ..Lin::default()
             };
             for i in 0..=(k - j).min(days - 1) {
-                lin.add(&m.work(e, i), 1.0);
+                lin.add(&m.day_worked(e, i), 1.0);
             }
             let tag = RowTag::emp(RuleId::C3, e, Some(-j));
             m.constrain(tag, lin, f64::NEG_INFINITY, k as f64, self.mode, 1.0);
         }
-        // Min: forbid each short stretch pattern (off, l days on, off).
-        let min = self.min_days(p, e) as Day;
-        if min <= 1 {
-            return;
-        }
-        for d in 0..days {
-            let (start_open, already) = if d > 0 {
-                (true, 0)
-            } else {
-                match before(p, e) {
-                    Before::Unknown => continue,
-                    Before::Off => (false, 0),
-                    Before::Working(n) => (false, n as Day),
-                }
-            };
-            for l in 1..(min - already) {
-                if d + l >= days {
-                    break; // touches the end: may go on after the horizon
-                }
-                let mut lin = Lin::default();
-                for i in d..d + l {
-                    lin.add(&m.work(e, i), 1.0);
-                }
-                lin.add(&m.work(e, d + l), -1.0);
-                if start_open {
-                    lin.add(&m.work(e, d - 1), -1.0);
-                }
-                let tag = RowTag::emp(RuleId::C3, e, Some(d));
-                m.constrain(tag, lin, f64::NEG_INFINITY, (l - 1) as f64, self.mode, 1.0);
-            }
-        }
+        // Min: forbid each short working stretch (shared with C10's days off).
+        let edge = Before::of(p, e).edge(true);
+        encode_min_stretch(m, RuleId::C3, e, self.min_days(p, e), true, edge, self.mode);
     }
 
     fn evaluate(&self, cx: &EvalCtx, out: &mut Vec<Violation>) {
@@ -148,9 +100,8 @@ impl Rule for ConsecutiveDays {
             let e = EmployeeIdx(ei as u32);
             let k = self.max_days(p, e);
             let min = self.min_days(p, e);
-            let prefix = p.history(e).streak_days;
-            let known_before = before(p, e) != Before::Unknown;
-            for (start, len) in stretches(|d| cx.schedules.works(e, d), days, prefix, true) {
+            let edge = Before::of(p, e).edge(true);
+            for (start, len) in stretches(|d| cx.schedules.works(e, d), days, edge.prefix(), true) {
                 let end = start + len as Day; // exclusive
                 if end <= 0 {
                     continue; // entirely locked history
@@ -177,9 +128,7 @@ impl Rule for ConsecutiveDays {
                         ),
                     ));
                 }
-                let touches_end = end == days;
-                let judged_start = start > 0 || known_before;
-                if len < min && !touches_end && judged_start {
+                if is_short(start, len, days, min, edge) {
                     let shown: Vec<Day> = (start.max(0)..end).collect();
                     out.push(cx.violation(
                         RuleId::C3,

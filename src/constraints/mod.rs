@@ -11,6 +11,10 @@
 //! data in `constraints/*.json` at the crate root and are embedded here, so `roster
 //! constraints` prints exactly what validation enforces.
 
+mod c10_days_off;
+mod c11_weekends;
+mod c12_requests;
+mod c13_max_assignments;
 mod c1_cover;
 mod c2_weekly_hours;
 mod c3_consecutive_days;
@@ -18,7 +22,10 @@ mod c4_rest;
 mod c5_one_shift_per_day;
 mod c6_eligibility;
 mod c7_availability;
+mod c8_total_hours;
+mod c9_shifts_per_type;
 mod spec;
+mod stretch;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,6 +35,10 @@ use serde::Serialize;
 use crate::domain::{Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
 use crate::model::ModelIr;
 
+pub use c10_days_off::ConsecutiveDaysOff;
+pub use c11_weekends::Weekends;
+pub use c12_requests::Requests;
+pub use c13_max_assignments::MaxAssignments;
 pub use c1_cover::Cover;
 pub use c2_weekly_hours::WeeklyHours;
 pub use c3_consecutive_days::ConsecutiveDays;
@@ -35,7 +46,10 @@ pub use c4_rest::Rest;
 pub use c5_one_shift_per_day::OneShiftPerDay;
 pub use c6_eligibility::Eligibility;
 pub use c7_availability::Availability;
+pub use c8_total_hours::TotalHours;
+pub use c9_shifts_per_type::ShiftsPerType;
 pub use spec::{catalog, RuleSpec};
+pub use stretch::stretches;
 
 /// Stable catalog id of a rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -54,11 +68,23 @@ pub enum RuleId {
     C6,
     /// Availability.
     C7,
+    /// Hours over the horizon and per calendar month (min and max).
+    C8,
+    /// Maximum shifts per shift type.
+    C9,
+    /// Minimum consecutive days off.
+    C10,
+    /// Maximum working weekends.
+    C11,
+    /// Shift-on / shift-off requests.
+    C12,
+    /// Maximum assignments (rostering).
+    C13,
 }
 
 impl RuleId {
     /// Every id in catalog order.
-    pub const ALL: [RuleId; 7] = [
+    pub const ALL: [RuleId; 13] = [
         RuleId::C1,
         RuleId::C2,
         RuleId::C3,
@@ -66,6 +92,12 @@ impl RuleId {
         RuleId::C5,
         RuleId::C6,
         RuleId::C7,
+        RuleId::C8,
+        RuleId::C9,
+        RuleId::C10,
+        RuleId::C11,
+        RuleId::C12,
+        RuleId::C13,
     ];
 
     /// The wire id, e.g. `"C2"`.
@@ -78,6 +110,12 @@ impl RuleId {
             RuleId::C5 => "C5",
             RuleId::C6 => "C6",
             RuleId::C7 => "C7",
+            RuleId::C8 => "C8",
+            RuleId::C9 => "C9",
+            RuleId::C10 => "C10",
+            RuleId::C11 => "C11",
+            RuleId::C12 => "C12",
+            RuleId::C13 => "C13",
         }
     }
 
@@ -372,35 +410,11 @@ fn build_rule(
         RuleId::C5 => Box::new(OneShiftPerDay::new(mode, params)?),
         RuleId::C6 => Box::new(Eligibility::new(mode, params)?),
         RuleId::C7 => Box::new(Availability::new(mode, params)?),
+        RuleId::C8 => Box::new(TotalHours::new(mode, params)?),
+        RuleId::C9 => Box::new(ShiftsPerType::new(mode, params)?),
+        RuleId::C10 => Box::new(ConsecutiveDaysOff::new(mode, params)?),
+        RuleId::C11 => Box::new(Weekends::new(mode, params)?),
+        RuleId::C12 => Box::new(Requests::new(mode, params)?),
+        RuleId::C13 => Box::new(MaxAssignments::new(mode, params)?),
     })
-}
-
-/// Lengths of the working stretches of one employee as `(first day, length)`; a stretch that
-/// touches day 0 includes `prefix` locked days before the horizon (its first day is then
-/// negative).
-pub fn stretches(
-    works: impl Fn(Day) -> bool,
-    days: Day,
-    prefix: u32,
-    value: bool,
-) -> Vec<(Day, u32)> {
-    let mut out = Vec::new();
-    let mut start: Option<Day> = if prefix > 0 {
-        Some(-(prefix as Day))
-    } else {
-        None
-    };
-    for d in 0..days {
-        if works(d) == value {
-            if start.is_none() {
-                start = Some(d);
-            }
-        } else if let Some(s) = start.take() {
-            out.push((s, (d - s) as u32));
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, (days - s) as u32));
-    }
-    out
 }

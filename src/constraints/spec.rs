@@ -32,7 +32,7 @@ pub struct RuleSpec {
     pub parameters: serde_json::Value,
 }
 
-const SOURCES: [(&str, &str); 7] = [
+const SOURCES: [(&str, &str); 13] = [
     ("C1", include_str!("../../constraints/C1.json")),
     ("C2", include_str!("../../constraints/C2.json")),
     ("C3", include_str!("../../constraints/C3.json")),
@@ -40,6 +40,12 @@ const SOURCES: [(&str, &str); 7] = [
     ("C5", include_str!("../../constraints/C5.json")),
     ("C6", include_str!("../../constraints/C6.json")),
     ("C7", include_str!("../../constraints/C7.json")),
+    ("C8", include_str!("../../constraints/C8.json")),
+    ("C9", include_str!("../../constraints/C9.json")),
+    ("C10", include_str!("../../constraints/C10.json")),
+    ("C11", include_str!("../../constraints/C11.json")),
+    ("C12", include_str!("../../constraints/C12.json")),
+    ("C13", include_str!("../../constraints/C13.json")),
 ];
 
 /// Every catalog entry, in id order.

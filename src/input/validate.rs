@@ -258,10 +258,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
         }
         let mut overrides = BTreeMap::new();
         for (date, hc) in &d.headcount_by_date {
-            let ptr = format!(
-                "{p}/headcountByDate/{}",
-                date.replace('~', "~0").replace('/', "~1")
-            );
+            let ptr = format!("{p}/headcountByDate/{}", pointer_token(date));
             if let Some(day) = errs.day(&horizon, &ptr, date) {
                 if !days.contains(&day) {
                     errs.push(
@@ -411,16 +408,8 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
                 },
                 None => None,
             };
+            // An ON request without a shift code asks to work that day, any shift (C12).
             let on = r.kind == "ON";
-            if on && shift.is_none() {
-                errs.push(
-                    &rp,
-                    "missing-shift-code",
-                    None,
-                    "an ON request names the shift wanted".into(),
-                );
-                continue;
-            }
             requests.push(ShiftRequest {
                 day,
                 shift,
@@ -462,7 +451,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     }
 
     // Rules.
-    let rules = build_rules(&raw.constraint_list, &mut errs);
+    let rules = build_rules(&raw.constraint_list, &shift_index, &mut errs);
 
     // Locked context.
     let locked = build_locked(
@@ -491,7 +480,11 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     })
 }
 
-fn build_rules(list: &[RawConstraint], errs: &mut Errs) -> Option<RuleSet> {
+fn build_rules(
+    list: &[RawConstraint],
+    shifts: &BTreeMap<&str, ShiftIdx>,
+    errs: &mut Errs,
+) -> Option<RuleSet> {
     let mut given: BTreeMap<RuleId, (usize, &RawConstraint)> = BTreeMap::new();
     let before = errs.list.len();
     for (i, c) in list.iter().enumerate() {
@@ -563,6 +556,33 @@ fn build_rules(list: &[RawConstraint], errs: &mut Errs) -> Option<RuleSet> {
                 );
             }
         }
+        if id == RuleId::C8 {
+            if let (Some(lo), Some(hi)) = (
+                params["minTotalHours"].as_f64(),
+                params["maxTotalHours"].as_f64(),
+            ) {
+                if lo > hi {
+                    errs.push(
+                        format!("{base}/minTotalHours"),
+                        "min-greater-than-max",
+                        Some(json!(lo)),
+                        format!("C8 minTotalHours {lo} > maxTotalHours {hi}"),
+                    );
+                }
+            }
+        }
+        if id == RuleId::C9 {
+            if let Some(limits) = params["maxShiftsPerType"].as_object() {
+                for code in limits.keys().filter(|c| !shifts.contains_key(c.as_str())) {
+                    errs.push(
+                        format!("{base}/maxShiftsPerType/{}", pointer_token(code)),
+                        "unknown-shift-code",
+                        Some(json!(code)),
+                        format!("no shift type has code {code}"),
+                    );
+                }
+            }
+        }
         let mode = if hard {
             Mode::Hard
         } else {
@@ -580,6 +600,11 @@ fn build_rules(list: &[RawConstraint], errs: &mut Errs) -> Option<RuleSet> {
             None
         }
     }
+}
+
+/// A JSON pointer reference token for a key (`~` → `~0`, `/` → `~1`).
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn build_locked(
@@ -857,5 +882,100 @@ mod tests {
             serde_json::json!({"employeeId": "E0", "consecutiveWorkingDays": 1, "lastShiftCode": "N"}),
         );
         assert_eq!(h.last_shift_end, Some(6 * 60));
+    }
+
+    fn errors_of(req: &serde_json::Value) -> Vec<(String, String)> {
+        match crate::input::request_from_value(req) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.errors.into_iter().map(|e| (e.pointer, e.rule)).collect(),
+        }
+    }
+
+    /// C12: an ON request without a shift code asks to work that day (any shift); the
+    /// request keeps its day, kind and weight.
+    #[test]
+    fn on_request_without_shift_is_a_whole_day_request() {
+        let mut req = request(1, 3, 1);
+        req["employees"][0]["requests"] = serde_json::json!([
+            {"date": "2025-12-02", "type": "ON", "weight": 3},
+            {"date": "2025-12-03", "type": "OFF", "shiftCode": "N"}
+        ]);
+        let p = crate::input::request_from_value(&req).expect("valid");
+        let r = &p.employees[0].requests;
+        assert_eq!(
+            (r[0].day, r[0].shift, r[0].on, r[0].weight),
+            (1, None, true, 3.0)
+        );
+        assert_eq!((r[1].day, r[1].on, r[1].weight), (2, false, 1.0));
+        assert_eq!(r[1].shift, p.shift_by_code("N"));
+    }
+
+    #[test]
+    fn c9_parameter_codes_must_exist() {
+        let mut req = request(1, 3, 1);
+        req["constraintList"] =
+            serde_json::json!([{"id": "C9", "params": {"maxShiftsPerType": {"D": 2, "X": 1}}}]);
+        assert_eq!(
+            errors_of(&req),
+            vec![(
+                "/constraintList/0/params/maxShiftsPerType/X".to_string(),
+                "unknown-shift-code".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn c8_parameter_min_above_max() {
+        let mut req = request(1, 3, 1);
+        req["constraintList"] =
+            serde_json::json!([{"id": "C8", "params": {"minTotalHours": 30, "maxTotalHours": 20}}]);
+        assert_eq!(
+            errors_of(&req),
+            vec![(
+                "/constraintList/0/params/minTotalHours".to_string(),
+                "min-greater-than-max".to_string()
+            )]
+        );
+    }
+
+    /// The C8–C13 contract limits and locked counters reach the domain in minutes.
+    #[test]
+    fn contract_limits_and_locked_counters() {
+        let mut req = request(1, 3, 1);
+        req["employees"][0]["contract"] = serde_json::json!({
+            "maxTotalHours": 20.5, "minTotalHours": 8, "maxMonthlyHours": 100,
+            "maxShiftsPerType": {"N": 1}, "minConsecutiveDaysOff": 2, "maxWeekends": 1,
+            "maxAssignments": 2
+        });
+        req["lockedContext"] = serde_json::json!({"employeeAssignments": [{
+            "employeeId": "E0", "horizonHours": 4, "monthlyHours": {"2025-12": 6.5},
+            "weekendsWorked": 1, "consecutiveDaysOff": 3
+        }]});
+        let p = crate::input::request_from_value(&req).expect("valid");
+        let c = &p.employees[0].contract;
+        assert_eq!(
+            (
+                c.max_total_minutes,
+                c.min_total_minutes,
+                c.max_monthly_minutes
+            ),
+            (Some(1230), Some(480), Some(6000))
+        );
+        assert_eq!(
+            c.max_shifts_per_type.get(&p.shift_by_code("N").unwrap()),
+            Some(&1)
+        );
+        assert_eq!(
+            (
+                c.min_consecutive_days_off,
+                c.max_weekends,
+                c.max_assignments
+            ),
+            (Some(2), Some(1), Some(2))
+        );
+        let h = &p.locked.history[0];
+        assert_eq!(h.horizon_minutes, 240);
+        assert_eq!(h.monthly_minutes.get(&(2025, 12)), Some(&390));
+        assert_eq!((h.weekends_worked, h.days_off_streak), (1, Some(3)));
     }
 }

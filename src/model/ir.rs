@@ -27,6 +27,13 @@ pub enum ColKind {
     Above(u32),
     /// Fixed violation of a soft row that no decision affects.
     Constant(RowTag),
+    /// The objective's constant term: a column fixed at 1 whose cost is the constant, so
+    /// HiGHS's objective and bound, [`ModelIr::objective_of`] and warm starts all include it
+    /// with no special case (see [`ModelIr::add_objective_constant`]).
+    Offset,
+    /// An auxiliary column (e.g. "weekend worked") defined by rows `lin − aux ≤ 0` (see
+    /// [`ModelIr::at_least`]): it takes the least value those rows allow.
+    Aux(RowTag),
 }
 
 /// A column.
@@ -148,6 +155,10 @@ pub struct ModelIr<'p> {
     slot_vars: Vec<Vec<(ColId, EmployeeIdx)>>,
     fixed: Vec<BTreeMap<Day, ShiftIdx>>,
     employees: Vec<EmployeeIdx>,
+    /// The [`ColKind::Offset`] column, once a constant was added.
+    offset: Option<ColId>,
+    /// Auxiliary "works that day" columns made by [`ModelIr::day_worked`].
+    day_worked: BTreeMap<(EmployeeIdx, Day), ColId>,
 }
 
 impl<'p> ModelIr<'p> {
@@ -171,6 +182,8 @@ impl<'p> ModelIr<'p> {
             slot_vars: vec![Vec::new(); problem.slots.len()],
             fixed,
             employees,
+            offset: None,
+            day_worked: BTreeMap::new(),
         };
         let one_shift_hard = problem.rules.is_hard(RuleId::C5);
         let aff = problem.config.affinity_weight;
@@ -277,6 +290,54 @@ impl<'p> ModelIr<'p> {
         l
     }
 
+    /// Exactly 1 if `e` works on `day`, else 0, whatever one-shift-per-day says — for rules
+    /// about worked days (stretches, days off). With C5 hard this is [`ModelIr::work`]; otherwise
+    /// a day with several columns gets an auxiliary `z` with `x ≤ z ≤ Σ x` (each `x` of the
+    /// day), made once per employee and day.
+    pub fn day_worked(&mut self, e: EmployeeIdx, day: Day) -> Lin {
+        let work = self.work(e, day);
+        if self.problem.rules.is_hard(RuleId::C5) || work.terms.len() <= 1 {
+            return work;
+        }
+        if work.constant > 0.0 {
+            return Lin {
+                terms: Vec::new(),
+                constant: 1.0,
+            };
+        }
+        let z = match self.day_worked.get(&(e, day)) {
+            Some(&z) => z,
+            None => {
+                let tag = RowTag {
+                    rule: None,
+                    employee: Some(e),
+                    day: Some(day),
+                    slot: None,
+                };
+                let z = self.add_aux(tag, 0.0, 1.0);
+                for &(c, _) in &work.terms {
+                    let x = Lin {
+                        terms: vec![(c, 1.0)],
+                        constant: 0.0,
+                    };
+                    self.at_least(tag, x, z);
+                }
+                let mut upper = Lin {
+                    terms: vec![(z, 1.0)],
+                    constant: 0.0,
+                };
+                upper.add(&work, -1.0);
+                self.add_row(tag, upper, f64::NEG_INFINITY, 0.0, None, None);
+                self.day_worked.insert((e, day), z);
+                z
+            }
+        };
+        Lin {
+            terms: vec![(z, 1.0)],
+            constant: 0.0,
+        }
+    }
+
     /// Minutes worked by `e` on `day`.
     pub fn minutes(&self, e: EmployeeIdx, day: Day) -> Lin {
         let st = &self.problem.shift_types;
@@ -322,6 +383,52 @@ impl<'p> ModelIr<'p> {
         if self.mode == BuildMode::Normal {
             self.cols[col.ix()].cost += cost;
         }
+    }
+
+    /// Add a constant to the objective (Normal mode only, like [`ModelIr::add_cost`]). Used for
+    /// penalties written as `weight × (1 − Σ x)` (a shift-on request), which need no slack.
+    pub fn add_objective_constant(&mut self, amount: f64) {
+        if self.mode != BuildMode::Normal || amount == 0.0 {
+            return;
+        }
+        match self.offset {
+            Some(c) => self.cols[c.ix()].cost += amount,
+            None => {
+                let c = self.push_col(Col {
+                    lo: 1.0,
+                    hi: 1.0,
+                    integer: false,
+                    cost: amount,
+                    kind: ColKind::Offset,
+                });
+                self.offset = Some(c);
+            }
+        }
+    }
+
+    /// The objective's constant term (0 when none was added).
+    pub fn objective_constant(&self) -> f64 {
+        self.offset.map_or(0.0, |c| self.cols[c.ix()].cost)
+    }
+
+    /// A continuous auxiliary column in `[lo, hi]` with no cost; define it with
+    /// [`ModelIr::at_least`] and charge it with [`ModelIr::add_cost`] or use it in rows where a
+    /// smaller value never hurts.
+    pub fn add_aux(&mut self, tag: RowTag, lo: f64, hi: f64) -> ColId {
+        self.push_col(Col {
+            lo,
+            hi,
+            integer: false,
+            cost: 0.0,
+            kind: ColKind::Aux(tag),
+        })
+    }
+
+    /// The defining row `lin ≤ aux` of an auxiliary column. It is structural: never relaxed,
+    /// not even in the elastic model (an auxiliary column can always rise to satisfy it).
+    pub fn at_least(&mut self, tag: RowTag, mut lin: Lin, aux: ColId) {
+        lin.terms.push((aux, -1.0));
+        self.add_row(tag, lin, f64::NEG_INFINITY, 0.0, None, None);
     }
 
     /// Add a row `lo ≤ lin ≤ hi` under a rule's mode. Soft rows get slacks costing
@@ -521,6 +628,21 @@ impl<'p> ModelIr<'p> {
         for a in &roster.assignments {
             v[index.get(a)?.ix()] = 1.0;
         }
+        // Auxiliary columns: the least value their defining rows `lin − c·aux ≤ hi` allow.
+        for r in self.rows.iter().filter(|r| r.hi.is_finite()) {
+            for &(c, k) in &r.terms {
+                if k < 0.0 && matches!(self.cols[c.ix()].kind, ColKind::Aux(_)) {
+                    let rest: f64 = r
+                        .terms
+                        .iter()
+                        .filter(|t| t.0 != c)
+                        .map(|&(c2, k2)| k2 * v[c2.ix()])
+                        .sum();
+                    let need = (rest - r.hi) / -k;
+                    v[c.ix()] = v[c.ix()].max(need).min(self.cols[c.ix()].hi);
+                }
+            }
+        }
         for r in &self.rows {
             let act: f64 = r.terms.iter().map(|&(c, k)| k * v[c.ix()]).sum();
             if act < r.lo - 1e-9 {
@@ -556,5 +678,73 @@ impl ColId {
     /// Index as usize.
     pub fn ix(self) -> usize {
         self.0 as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::highs_backend;
+    use crate::testkit::tiny_problem;
+
+    fn model(p: &Problem) -> ModelIr<'_> {
+        let all = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
+        ModelIr::new(p, all, &|_, _| 0.0, BuildMode::Normal)
+    }
+
+    /// A shift-on request written as `w·(1 − x)`: the constant reaches HiGHS's objective,
+    /// its bound and `objective_of` alike.
+    #[test]
+    fn objective_constant_is_reported_everywhere() {
+        let p = tiny_problem();
+        let mut m = model(&p);
+        let x = m.day_vars(EmployeeIdx(0), 0)[0].col;
+        m.add_objective_constant(5.0);
+        m.add_cost(x, -5.0);
+        m.add_objective_constant(2.0);
+        assert_eq!(m.objective_constant(), 7.0);
+        let run = highs_backend::solve(&m, &p.config, None, false).unwrap();
+        let values = run.values.expect("feasible");
+        assert!((run.objective.unwrap() - 2.0).abs() < 1e-9);
+        assert!((m.objective_of(&values) - 2.0).abs() < 1e-9);
+        assert!((run.bound.unwrap_or(2.0) - 2.0).abs() < 1e-9);
+        // A roster without x pays the full constant.
+        let empty = m.values_of(&Roster::default()).unwrap();
+        assert!((m.objective_of(&empty) - 7.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn elastic_models_have_no_constant() {
+        let p = tiny_problem();
+        let all = vec![EmployeeIdx(0)];
+        let mut m = ModelIr::new(&p, all, &|_, _| 0.0, BuildMode::Elastic);
+        m.add_objective_constant(5.0);
+        assert_eq!(m.objective_constant(), 0.0);
+    }
+
+    /// An auxiliary "max" column takes the least value its rows allow in warm starts.
+    #[test]
+    fn aux_columns_get_their_least_value() {
+        let p = tiny_problem();
+        let mut m = model(&p);
+        let e = EmployeeIdx(0);
+        let tag = RowTag::emp(RuleId::C11, e, Some(0));
+        let y = m.add_aux(tag, 0.0, 1.0);
+        for d in 0..2 {
+            for v in m.day_vars(e, d).to_vec() {
+                m.at_least(
+                    tag,
+                    Lin {
+                        terms: vec![(v.col, 1.0)],
+                        constant: 0.0,
+                    },
+                    y,
+                );
+            }
+        }
+        let slot = m.day_vars(e, 1)[0].slot;
+        let on = Roster::new(vec![Assignment { employee: e, slot }]);
+        assert_eq!(m.values_of(&on).unwrap()[y.ix()], 1.0);
+        assert_eq!(m.values_of(&Roster::default()).unwrap()[y.ix()], 0.0);
     }
 }

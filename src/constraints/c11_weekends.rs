@@ -1,0 +1,222 @@
+//! C11 maximum working weekends: a weekend (Saturday + Sunday, [`Horizon::weekends`]) is
+//! worked when the employee works any shift on either day; worked weekends in the horizon plus
+//! `history.weekends_worked` stay at or under the limit (the Curtois & Qu `MaxWeekends`). A
+//! weekend cut by the horizon edge counts with the days inside; `history.weekends_worked`
+//! counts weekends before the horizon only. Soft: penalty per extra weekend.
+//!
+//! Encoding: one continuous `y[e,w] ∈ [0,1]` per weekend with `y ≥` the work of each day (of
+//! each column when one-shift-per-day is not hard, since a day's work may then exceed 1), and
+//! `Σ y + history ≤ max`. `y` needs no integrality: nothing rewards a larger `y`, so whatever
+//! the mode it settles at `max(work)` wherever that changes the objective, and a larger value
+//! never makes an infeasible roster look feasible (hard) or cheaper (soft). A weekend with a
+//! locked shift is a constant 1, and one with a single column uses that column directly.
+//!
+//! [`Horizon::weekends`]: crate::domain::Horizon::weekends
+
+use serde::Deserialize;
+
+use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
+use crate::model::{Lin, ModelIr, RowTag};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Params {
+    #[serde(default)]
+    max_weekends: Option<u32>,
+}
+
+/// C11 maximum working weekends.
+#[derive(Clone, Debug)]
+pub struct Weekends {
+    mode: Mode,
+    params: Params,
+}
+
+impl Weekends {
+    /// From the resolved parameters.
+    pub fn new(mode: Mode, params: &serde_json::Value) -> serde_json::Result<Self> {
+        Ok(Weekends {
+            mode,
+            params: Params::deserialize(params)?,
+        })
+    }
+
+    fn limit(&self, p: &Problem, e: EmployeeIdx) -> Option<u32> {
+        p.employees[e.ix()]
+            .contract
+            .max_weekends
+            .or(self.params.max_weekends)
+    }
+
+    /// Weekends of the horizon `e` works in (as their horizon days).
+    fn worked(p: &Problem, s: &Schedules, e: EmployeeIdx) -> Vec<Vec<Day>> {
+        p.horizon
+            .weekends()
+            .into_iter()
+            .map(|(_, days)| days)
+            .filter(|days| days.iter().any(|&d| s.works(e, d)))
+            .collect()
+    }
+
+    /// `1` when `e` works weekend `days`, as a linear expression (auxiliary column if needed).
+    fn weekend_worked(m: &mut ModelIr, e: EmployeeIdx, days: &[Day]) -> Lin {
+        if days.iter().any(|&d| m.fixed(e, d).is_some()) {
+            return Lin {
+                terms: Vec::new(),
+                constant: 1.0,
+            };
+        }
+        let cols: Vec<_> = days
+            .iter()
+            .flat_map(|&d| m.day_vars(e, d).iter().map(|v| v.col))
+            .collect();
+        if cols.len() <= 1 {
+            return Lin {
+                terms: cols.into_iter().map(|c| (c, 1.0)).collect(),
+                constant: 0.0,
+            };
+        }
+        let tag = RowTag::emp(RuleId::C11, e, Some(days[0]));
+        let y = m.add_aux(tag, 0.0, 1.0);
+        if m.problem.rules.is_hard(RuleId::C5) {
+            for &d in days {
+                let work = m.work(e, d);
+                if !work.is_constant() {
+                    m.at_least(tag, work, y);
+                }
+            }
+        } else {
+            for c in cols {
+                m.at_least(
+                    tag,
+                    Lin {
+                        terms: vec![(c, 1.0)],
+                        constant: 0.0,
+                    },
+                    y,
+                );
+            }
+        }
+        Lin {
+            terms: vec![(y, 1.0)],
+            constant: 0.0,
+        }
+    }
+}
+
+impl Rule for Weekends {
+    fn id(&self) -> RuleId {
+        RuleId::C11
+    }
+    fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {
+        let p = m.problem;
+        let Some(max) = self.limit(p, e) else {
+            return;
+        };
+        let mut lin = Lin {
+            constant: f64::from(p.history(e).weekends_worked),
+            ..Lin::default()
+        };
+        for (_, days) in p.horizon.weekends() {
+            let w = Self::weekend_worked(m, e, &days);
+            lin.add(&w, 1.0);
+        }
+        let tag = RowTag::emp(RuleId::C11, e, None);
+        m.constrain(tag, lin, f64::NEG_INFINITY, f64::from(max), self.mode, 1.0);
+    }
+
+    fn evaluate(&self, cx: &EvalCtx, out: &mut Vec<Violation>) {
+        let p = cx.problem;
+        for ei in 0..p.employees.len() {
+            let e = EmployeeIdx(ei as u32);
+            let Some(max) = self.limit(p, e) else {
+                continue;
+            };
+            let worked = Self::worked(p, cx.schedules, e);
+            let before = p.history(e).weekends_worked;
+            let n = worked.len() as u32 + before;
+            if n > max {
+                let days: Vec<Day> = worked.concat();
+                out.push(cx.violation(
+                    RuleId::C11,
+                    self.mode,
+                    Some(e),
+                    None,
+                    &days,
+                    f64::from(n - max),
+                    format!(
+                        "{} works {n} weekends (max {max}, {before} before the horizon)",
+                        p.employees[ei].id
+                    ),
+                ));
+            }
+        }
+    }
+
+    fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, _t: ShiftIdx) -> bool {
+        let Some(max) = self.limit(p, e) else {
+            return true;
+        };
+        let Some(weekend) = p.horizon.weekend_of(day) else {
+            return true;
+        };
+        let this = p
+            .horizon
+            .weekends()
+            .into_iter()
+            .find(|(w, _)| *w == weekend)
+            .map(|(_, days)| days)
+            .unwrap_or_default();
+        if this.iter().any(|&d| s.works(e, d)) {
+            return true; // already a worked weekend
+        }
+        Self::worked(p, s, e).len() as u32 + p.history(e).weekends_worked < max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{EmployeeIdx, FixedAssignment};
+    use crate::testkit::{admits, rule_problem, verdict};
+    use serde_json::json;
+
+    // Monday 2025-12-01 + 14 days: weekends are days 5–6 and 12–13.
+
+    #[test]
+    fn admits_counts_weekends_not_days() {
+        let mut p = rule_problem(
+            14,
+            json!({"contract": {"maxWeekends": 1}}),
+            json!([{"id": "C11"}]),
+        );
+        assert!(admits(&p, &[(5, "D")], 6, "N")); // same weekend
+        assert!(!admits(&p, &[(5, "D")], 12, "D"));
+        assert!(admits(&p, &[(5, "D")], 2, "D")); // a weekday
+        p.locked.history[0].weekends_worked = 1;
+        assert!(!admits(&p, &[], 6, "D"));
+        assert!(admits(&p, &[], 4, "D"));
+    }
+
+    #[test]
+    fn locked_weekend_shift_counts_once() {
+        let mut p = rule_problem(
+            14,
+            json!({"contract": {"maxWeekends": 1}}),
+            json!([{"id": "C11"}]),
+        );
+        let d = p.shift_by_code("D").unwrap();
+        p.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 5,
+            shift: d,
+            slot: None,
+        });
+        assert_eq!(verdict(&p, &[(6, "N")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(13, "N")]), (false, 0.0));
+    }
+}
