@@ -429,7 +429,14 @@ fn pct(v: Option<f64>) -> String {
         |x| {
             // Round first, so a hair below zero prints as 0.00%, not -0.00%.
             let hundredths = (10_000.0 * x).round();
-            format!("{:.2}%", if hundredths == 0.0 { 0.0 } else { hundredths / 100.0 })
+            format!(
+                "{:.2}%",
+                if hundredths == 0.0 {
+                    0.0
+                } else {
+                    hundredths / 100.0
+                }
+            )
         },
     )
 }

@@ -116,11 +116,10 @@ fn init_logging(verbose: u8) {
     };
     // The `highs` crate warns on every run that stops at the time limit (HiGHS returns a
     // warning status there); the status is reported properly, so keep that quiet by default.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| {
-            let quiet_highs = if verbose == 0 { ",highs=error" } else { "" };
-            tracing_subscriber::EnvFilter::new(format!("{default}{quiet_highs}"))
-        });
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        let quiet_highs = if verbose == 0 { ",highs=error" } else { "" };
+        tracing_subscriber::EnvFilter::new(format!("{default}{quiet_highs}"))
+    });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
