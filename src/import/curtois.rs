@@ -134,7 +134,12 @@ fn err(line: usize, message: impl Into<String>) -> CurtoisError {
 }
 
 fn number<T: std::str::FromStr>(line: usize, what: &str, s: &str) -> Result<T, CurtoisError> {
-    s.trim().parse().map_err(|_| {
+    // Instance15 writes one requirement as "-0": a negative zero is zero.
+    let t = match s.trim().strip_prefix('-') {
+        Some(zeros) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => "0",
+        _ => s.trim(),
+    };
+    t.parse().map_err(|_| {
         err(
             line,
             format!("{what} must be a non-negative integer, found {s:?}"),
@@ -577,5 +582,13 @@ SECTION_COVER
         assert!(e.message.contains("SECTION_HORIZON"), "{e}");
         let e = parse_curtois("14\n").unwrap_err();
         assert_eq!(e.line, 1);
+        let e = parse_curtois(&TINY.replace("0,E,2,50,1", "0,E,-1,50,1")).unwrap_err();
+        assert!(e.message.contains("non-negative"), "{e}");
+    }
+
+    #[test]
+    fn negative_zero_is_zero() {
+        let i = parse_curtois(&TINY.replace("0,E,2,50,1", "0,E,-0,50,1")).unwrap();
+        assert_eq!(i.cover[2].requirement, 0);
     }
 }
