@@ -589,6 +589,56 @@ fn assign_and_solve_write_the_same_task_solution() {
 }
 
 #[test]
+fn validate_and_check_take_task_requests() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("req.json"), demo_value().to_string()).unwrap();
+    let v = roster(d, &["validate", "req.json"]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    assert!(v
+        .stdout
+        .starts_with("valid task request: 14 tasks (13 pending), 6 employees"));
+    assert_eq!(roster(d, &["assign", "req.json", "-o", "out.json"]).code, 0);
+    let c = roster(d, &["check", "req.json", "out.json"]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("matches the recomputed one"),
+        "{}",
+        c.stderr
+    );
+    let report: Value = serde_json::from_str(&c.stdout).unwrap();
+    assert_eq!(report["feasible"], json!(true));
+    // Give the ML prototype to Eve, who is on leave: a C7 violation, exit 5.
+    let mut out = read(&d.join("out.json"));
+    out["assignments"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"taskId": "T10", "employeeId": "E5"}));
+    std::fs::write(d.join("bad.json"), out.to_string()).unwrap();
+    let c = roster(d, &["check", "req.json", "bad.json"]);
+    assert_eq!(c.code, 5, "{}", c.stderr);
+    assert!(
+        c.stderr
+            .contains("C7 E5 is on_leave but was given task T10"),
+        "{}",
+        c.stderr
+    );
+    // Unknown ids in the solution: invalid input.
+    std::fs::write(
+        d.join("ghost.json"),
+        json!({"assignments": [{"taskId": "T99", "employeeId": "E1"}]}).to_string(),
+    )
+    .unwrap();
+    let c = roster(d, &["check", "req.json", "ghost.json"]);
+    assert_eq!(c.code, 2, "{}", c.stderr);
+    assert!(
+        c.stderr.contains("/assignments/0/taskId: [unknown-task]"),
+        "{}",
+        c.stderr
+    );
+}
+
+#[test]
 fn exit_codes_follow_the_status() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

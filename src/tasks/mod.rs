@@ -34,7 +34,7 @@ pub use domain::{
     Availability, EmpIdx, PairBlock, Task, TaskConstraints, TaskEmployee, TaskIdx, TaskProblem,
     TaskStatus,
 };
-pub use output::{task_human_summary, task_solution_json};
+pub use output::{read_task_assignments, task_human_summary, task_solution_json};
 pub use parse::{
     load_task_request, task_request_from_value, TASK_REQUEST_SCHEMA, TASK_SOLUTION_SCHEMA,
 };

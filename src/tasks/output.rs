@@ -7,7 +7,8 @@
 
 use serde_json::{json, Value};
 
-use super::{TaskProblem, TaskSolution};
+use super::{TaskAssignment, TaskProblem, TaskSolution};
+use crate::input::{InputError, InputErrors};
 use crate::output::{milp_json, round6};
 
 /// Build the output document.
@@ -83,6 +84,82 @@ pub fn task_solution_json(p: &TaskProblem, sol: &TaskSolution) -> Value {
         "violations": check.map(|c| c.violations.clone()).unwrap_or_default(),
         "conflicts": sol.conflicts,
     })
+}
+
+/// Read the assignments of a task solution document back (for `roster check`): only
+/// `assignments[].taskId` and `.employeeId` are needed; unknown ids are errors. Scores, costs
+/// and hours are taken from the problem, not from the document.
+pub fn read_task_assignments(
+    p: &TaskProblem,
+    doc: &Value,
+) -> Result<Vec<TaskAssignment>, InputErrors> {
+    let mut errors = Vec::new();
+    let mut err = |pointer: String, rule: &str, value: Option<Value>, message: String| {
+        errors.push(InputError {
+            pointer,
+            rule: rule.into(),
+            value,
+            message,
+        })
+    };
+    let mut out = Vec::new();
+    match doc.get("assignments").and_then(Value::as_array) {
+        None => err(
+            String::new(),
+            "required",
+            None,
+            "a task solution needs an `assignments` array".into(),
+        ),
+        Some(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let field = |k: &str| item.get(k).and_then(Value::as_str);
+                let (Some(tid), Some(eid)) = (field("taskId"), field("employeeId")) else {
+                    err(
+                        format!("/assignments/{i}"),
+                        "required",
+                        Some(item.clone()),
+                        "an assignment needs taskId and employeeId strings".into(),
+                    );
+                    continue;
+                };
+                let t = p.task_by_id(tid);
+                let e = p.employee_by_id(eid);
+                if t.is_none() {
+                    err(
+                        format!("/assignments/{i}/taskId"),
+                        "unknown-task",
+                        Some(json!(tid)),
+                        format!("no task {tid} in the request"),
+                    );
+                }
+                if e.is_none() {
+                    err(
+                        format!("/assignments/{i}/employeeId"),
+                        "unknown-employee",
+                        Some(json!(eid)),
+                        format!("no employee {eid} in the request"),
+                    );
+                }
+                if let (Some(task), Some(employee)) = (t, e) {
+                    out.push(TaskAssignment {
+                        task,
+                        employee,
+                        score: 0.0,
+                        cost: p.cost(employee, task),
+                        hours: p.hours(employee, task),
+                    });
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(InputErrors {
+            document: "task solution",
+            errors,
+        })
+    }
 }
 
 /// The one-screen summary printed on stderr.
