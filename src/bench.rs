@@ -18,9 +18,11 @@ use std::time::Instant;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::import::parse_curtois;
+use crate::domain::SolverConfig;
+use crate::import::{gap_request, parse_curtois, parse_gap, GapSense};
 use crate::input::{request_from_value, InputErrors};
 use crate::solve::{solve, SolveError, SolveOptions, Status};
+use crate::tasks::{solve_tasks, task_request_from_value, TaskSolveOptions};
 
 /// What kind of file an instance is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -28,7 +30,8 @@ use crate::solve::{solve, SolveError, SolveOptions, Status};
 pub enum InstanceFormat {
     /// Curtois & Qu text format.
     Curtois,
-    /// OR-Library GAP (one problem per file, or the first of a multi-problem file).
+    /// OR-Library GAP (one problem per file, or one instance per problem of a
+    /// multi-problem file), minimised.
     Gap,
     /// Our roster request (JSON).
     RosterRequest,
@@ -45,6 +48,8 @@ pub struct Instance {
     pub path: PathBuf,
     /// Detected format.
     pub format: InstanceFormat,
+    /// Which problem of a multi-problem GAP file (0-based); `None` for single-problem files.
+    pub problem: Option<usize>,
     /// Published value, if the set has one.
     pub known: Option<KnownValue>,
 }
@@ -158,13 +163,27 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<Instance>, BenchError> {
             continue;
         };
         let name = stem(&path);
-        let known = known_value(&path, &name, &mut known_cache);
-        out.push(Instance {
-            name,
-            path,
-            format,
-            known,
-        });
+        // An OR-Library file holds several problems: one instance each, named like the
+        // split set (`gap1-0` is the first problem of `gap1.txt`), so their values are found.
+        let problems = match format {
+            InstanceFormat::Gap => parse_gap(&text).map_or(1, |p| p.len()),
+            _ => 1,
+        };
+        for k in 0..problems {
+            let (name, problem) = if problems > 1 {
+                (format!("{name}-{k}"), Some(k))
+            } else {
+                (name.clone(), None)
+            };
+            let known = known_value(&path, &name, &mut known_cache);
+            out.push(Instance {
+                name,
+                path: path.clone(),
+                format,
+                problem,
+                known,
+            });
+        }
     }
     if out.is_empty() {
         let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -325,7 +344,14 @@ pub fn request_of(inst: &Instance) -> Result<Value, String> {
         InstanceFormat::RosterRequest | InstanceFormat::TaskRequest => {
             serde_json::from_str(&text).map_err(|e| e.to_string())
         }
-        InstanceFormat::Gap => Err("GAP instances need the task-assignment engine".into()),
+        InstanceFormat::Gap => {
+            let problems = parse_gap(&text).map_err(|e| e.to_string())?;
+            let k = inst.problem.unwrap_or(0);
+            let p = problems.get(k).ok_or_else(|| {
+                format!("the file holds {} problems, not {}", problems.len(), k + 1)
+            })?;
+            Ok(gap_request(p, &inst.name, GapSense::Min))
+        }
     }
 }
 
@@ -351,7 +377,11 @@ pub fn run_instance(inst: &Instance, opts: &BenchOptions) -> BenchRow {
         total_seconds: 0.0,
         error: None,
     };
-    if let Err(e) = run_roster(inst, opts, &mut row) {
+    let run = match inst.format {
+        InstanceFormat::Gap | InstanceFormat::TaskRequest => run_tasks(inst, opts, &mut row),
+        InstanceFormat::Curtois | InstanceFormat::RosterRequest => run_roster(inst, opts, &mut row),
+    };
+    if let Err(e) = run {
         row.error = Some(e);
     }
     if let (Some(o), Some(k)) = (row.objective, row.known_best) {
@@ -364,12 +394,7 @@ pub fn run_instance(inst: &Instance, opts: &BenchOptions) -> BenchRow {
 fn run_roster(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Result<(), String> {
     let request = request_of(inst)?;
     let mut problem = request_from_value(&request).map_err(|e: InputErrors| e.to_string())?;
-    if let Some(t) = opts.time_limit_seconds {
-        problem.config.time_limit_seconds = t;
-    }
-    if let Some(t) = opts.threads {
-        problem.config.threads = t;
-    }
+    opts.apply(&mut problem.config);
     row.employees = problem.employees.len();
     row.days = problem.horizon.days;
     let sol = solve(&problem, &SolveOptions::default()).map_err(|e: SolveError| e.to_string())?;
@@ -382,11 +407,53 @@ fn run_roster(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Resul
         row.variables = m.model.columns;
         row.rows = m.model.rows;
     }
-    row.checked = match (&sol.check, sol.objective) {
-        (Some(c), Some(o)) => c.feasible && (c.objective - o).abs() <= 1e-6 * o.abs().max(1.0),
-        _ => false,
-    };
+    row.checked = confirmed(
+        sol.check.as_ref().map(|c| (c.feasible, c.objective)),
+        sol.objective,
+    );
     Ok(())
+}
+
+/// A task request (GAP imported): employees are the agents, no days.
+fn run_tasks(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Result<(), String> {
+    let request = request_of(inst)?;
+    let mut problem = task_request_from_value(&request).map_err(|e| e.to_string())?;
+    opts.apply(&mut problem.config);
+    row.employees = problem.employees.len();
+    let sol = solve_tasks(&problem, &TaskSolveOptions::default()).map_err(|e| e.to_string())?;
+    row.status = sol.status;
+    row.objective = sol.objective;
+    row.best_bound = sol.best_bound;
+    row.gap_to_bound = sol.gap;
+    row.time_to_best = sol.time_to_best_seconds;
+    if let Some(m) = &sol.milp {
+        row.variables = m.model.columns;
+        row.rows = m.model.rows;
+    }
+    row.checked = confirmed(
+        sol.check.as_ref().map(|c| (c.feasible, c.objective)),
+        sol.objective,
+    );
+    Ok(())
+}
+
+/// The checker found the result feasible with the reported objective.
+fn confirmed(check: Option<(bool, f64)>, objective: Option<f64>) -> bool {
+    match (check, objective) {
+        (Some((feasible, c)), Some(o)) => feasible && (c - o).abs() <= 1e-6 * o.abs().max(1.0),
+        _ => false,
+    }
+}
+
+impl BenchOptions {
+    fn apply(&self, config: &mut SolverConfig) {
+        if let Some(t) = self.time_limit_seconds {
+            config.time_limit_seconds = t;
+        }
+        if let Some(t) = self.threads {
+            config.threads = t;
+        }
+    }
 }
 
 /// Totals and means over rows.
@@ -603,6 +670,7 @@ mod tests {
         BenchRow {
             instance: name.into(),
             format: InstanceFormat::Curtois,
+            problem: None,
             employees: 1,
             days: 1,
             variables: 1,

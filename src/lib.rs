@@ -24,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod scoring;
 pub mod solve;
+pub mod tasks;
 
 #[cfg(test)]
 pub(crate) mod testkit;

@@ -154,11 +154,11 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
     })
 }
 
-fn round6(x: f64) -> f64 {
+pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn milp_json(m: &MilpStats) -> Value {
+pub(crate) fn milp_json(m: &MilpStats) -> Value {
     json!({
         "rows": m.model.rows,
         "columns": m.model.columns,

@@ -129,3 +129,65 @@ fn import_and_bench_from_the_command_line() {
     );
     assert_eq!(v["summary"]["atKnownBest"], 1);
 }
+
+/// `roster import gap` picks one problem of an OR-Library file (refusing to guess), the
+/// request solves to the published maximisation optimum, and `roster bench` runs every
+/// problem of the file plus a Chu & Beasley instance to their published minimum optima.
+#[test]
+fn gap_import_and_bench_from_the_command_line() {
+    let Some(dir) = benchmarks("gap") else {
+        return;
+    };
+    let known = best_known(&dir);
+    let work = tempfile::tempdir().unwrap();
+    let gap1 = dir.join("orlib/gap1.txt");
+    let gap1 = gap1.to_str().unwrap();
+    let run = roster(work.path(), &["import", "gap", gap1, "-o", "g.json"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("--problem 1..5"), "{}", run.stderr);
+    assert!(!work.path().join("g.json").exists());
+    roster(work.path(), &["import", "gap", gap1, "--problem", "9"]).expect_code(2);
+
+    let args = ["import", "gap", gap1, "--problem", "3", "--sense", "max"];
+    roster(work.path(), &[&args[..], &["-o", "g.json"]].concat()).expect_code(0);
+    let request: Value =
+        serde_json::from_str(&std::fs::read_to_string(work.path().join("g.json")).unwrap())
+            .unwrap();
+    assert_eq!(request["requestId"], "gap1-2");
+    let run = roster(work.path(), &["solve", "g.json"]);
+    run.expect_code(0);
+    let sol: Value = serde_json::from_str(&run.stdout).unwrap();
+    let max_optimum = known["gap1-2"]["max_optimum"].as_f64().unwrap();
+    assert_eq!(sol["status"], "OPTIMAL", "{sol}");
+    assert_eq!(sol["solverRun"]["objective"].as_f64(), Some(-max_optimum));
+
+    let chu = dir.join("split/chu1997/a05100");
+    let run = roster(
+        work.path(),
+        &["bench", gap1, chu.to_str().unwrap(), "--format", "json"],
+    );
+    run.expect_code(0);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let rows = v["instances"].as_array().unwrap();
+    let names: Vec<&str> = rows
+        .iter()
+        .map(|r| r["instance"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["gap1-0", "gap1-1", "gap1-2", "gap1-3", "gap1-4", "a05100"]
+    );
+    for r in rows {
+        let name = r["instance"].as_str().unwrap();
+        assert_eq!(r["format"], "gap");
+        assert_eq!(r["status"], "OPTIMAL", "{r}");
+        assert_eq!(r["checked"], true, "{r}");
+        assert_eq!(
+            r["knownBest"].as_f64(),
+            known[name]["best_known"].as_f64(),
+            "{r}"
+        );
+        assert_eq!(r["objective"].as_f64(), r["knownBest"].as_f64(), "{r}");
+    }
+    assert_eq!(v["summary"]["atKnownBest"], 6);
+}

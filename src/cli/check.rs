@@ -1,4 +1,4 @@
-//! `roster check INPUT SOLUTION`.
+//! `roster check INPUT SOLUTION`: a roster, or a task assignment when INPUT is a task request.
 
 use std::path::PathBuf;
 
@@ -8,14 +8,18 @@ use super::{read_input, write_json, EXIT_OK, EXIT_VIOLATIONS};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Roster request.
+    /// Roster or task request.
     input: PathBuf,
-    /// Solution document (needs `assignments` with slotId and employeeId).
+    /// Solution document (needs `assignments` with slotId — or taskId — and employeeId).
     solution: PathBuf,
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
-    let p = roster::input::load_request(&read_input(&a.input)?)?;
+    let request = roster::input::parse_json(&read_input(&a.input)?, "roster request")?;
+    if request.get("tasks").is_some() {
+        return check_tasks(&request, &a.solution);
+    }
+    let p = roster::input::request_from_value(&request)?;
     let doc = roster::input::parse_json(&read_input(&a.solution)?, "roster solution")?;
     let roster = roster::output::read_roster(&p, &doc)?;
     let report = roster::check::check(&p, &roster, &FallbackScorer);
@@ -32,6 +36,40 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         report.objective
     );
     for v in report.hard_violations.iter().take(20) {
+        eprintln!("  {} {}", v.rule, v.message);
+    }
+    if let Some(claimed) = doc.pointer("/solverRun/objective").and_then(|v| v.as_f64()) {
+        let same = (claimed - report.objective).abs() <= 1e-6 * claimed.abs().max(1.0);
+        eprintln!(
+            "objective in the solution file {claimed:.4} {} the recomputed one",
+            if same { "matches" } else { "DIFFERS FROM" }
+        );
+    }
+    Ok(if report.feasible {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATIONS
+    })
+}
+
+/// The task checker on a task solution: violations and the objective recomputed.
+fn check_tasks(request: &serde_json::Value, solution: &std::path::Path) -> anyhow::Result<u8> {
+    let p = roster::tasks::task_request_from_value(request)?;
+    let doc = roster::input::parse_json(&read_input(solution)?, "task solution")?;
+    let assignments = roster::tasks::read_task_assignments(&p, &doc)?;
+    let report = roster::tasks::check_tasks(&p, &assignments, &FallbackScorer);
+    write_json(None, &serde_json::to_value(&report)?)?;
+    eprintln!(
+        "check: {} — {} violation(s), objective {:.4}",
+        if report.feasible {
+            "feasible"
+        } else {
+            "INFEASIBLE"
+        },
+        report.violations.len(),
+        report.objective
+    );
+    for v in report.violations.iter().take(20) {
         eprintln!("  {} {}", v.rule, v.message);
     }
     if let Some(claimed) = doc.pointer("/solverRun/objective").and_then(|v| v.as_f64()) {

@@ -4,6 +4,7 @@
 //! (nothing is written), 3 infeasible, 4 no roster found (time limit, or a heuristic that
 //! could not satisfy every hard rule), 5 `check` found hard violations.
 
+mod assign;
 mod bench;
 mod check;
 mod constraints;
@@ -48,8 +49,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Solve a roster request.
+    /// Solve a roster request (or a task request: it has a `tasks` key).
     Solve(solve::Args),
+    /// Assign pending tasks to employees (task request).
+    Assign(assign::Args),
     /// Validate a roster request (schema + semantics).
     Validate(validate::Args),
     /// Check a solution against a request: hard violations and objective.
@@ -70,6 +73,7 @@ pub fn run() -> ExitCode {
     init_logging(cli.verbose);
     let result = match cli.command {
         Command::Solve(a) => solve::run(a),
+        Command::Assign(a) => assign::run(a),
         Command::Validate(a) => validate::run(a),
         Command::Check(a) => check::run(a),
         Command::Constraints(a) => constraints::run(a),

@@ -1,4 +1,5 @@
-//! `roster solve INPUT [-o OUT] [--method …] [--time-limit S]`.
+//! `roster solve INPUT [-o OUT] [--method …] [--time-limit S]`: a roster request, or a task
+//! request (detected by its `tasks` key), which goes to `roster assign`'s code.
 
 use std::path::PathBuf;
 
@@ -36,7 +37,19 @@ pub struct Args {
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let text = read_input(&a.input)?;
-    let mut p = roster::input::load_request(&text)?;
+    let value = roster::input::parse_json(&text, "roster request")?;
+    if value.get("tasks").is_some() {
+        let o = super::assign::Overrides {
+            method: a.method,
+            warm_start: a.warm_start,
+            time_limit: a.time_limit,
+            threads: a.threads,
+            seed: a.seed,
+            solver_log: a.solver_log,
+        };
+        return super::assign::run_value(&value, a.output.as_ref(), &o);
+    }
+    let mut p = roster::input::request_from_value(&value)?;
     if let Some(m) = &a.method {
         p.config.method = match m.as_str() {
             "greedy_ml" => Method::GreedyMl,

@@ -3,5 +3,7 @@
 //! the checker that planners use.
 
 pub mod curtois;
+pub mod gap;
 
 pub use curtois::{parse_curtois, CurtoisError, CurtoisInstance};
+pub use gap::{gap_request, parse_gap, GapError, GapInstance, GapSense};

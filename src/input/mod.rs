@@ -140,16 +140,39 @@ pub fn load_request(text: &str) -> Result<Problem, InputErrors> {
 /// request's shape (e.g. a negative number where a positive one is required), so a planner
 /// fixes everything in one round.
 pub fn request_from_value(value: &serde_json::Value) -> Result<Problem, InputErrors> {
-    let mut errors = schema_errors(REQUEST_SCHEMA, value);
+    validate_document(value, REQUEST_SCHEMA, "roster request", build_problem)
+}
+
+/// The two phases for any request kind: every schema violation, then — whenever the document
+/// still has the request's shape — every semantic error of `build`, reported together.
+///
+/// What the schema rejected is dropped (deepest first) before the raw serde type `R` is read,
+/// so the rest can still be checked; semantic errors about a dropped value (or inside it) are
+/// artifacts of dropping it and are filtered out. An unknown key drops nothing: a stray
+/// top-level key must not hide the semantic errors of the whole document.
+pub(crate) fn validate_document<R, P>(
+    value: &serde_json::Value,
+    schema: &str,
+    document: &'static str,
+    build: impl FnOnce(&R) -> Result<P, Vec<InputError>>,
+) -> Result<P, InputErrors>
+where
+    R: serde::de::DeserializeOwned,
+{
+    let mut errors = schema_errors(schema, value);
     let mut normalised = whole_numbers_as_integers(value);
-    // Drop what the schema rejected (deepest first), so the rest can still be checked.
-    let mut dropped: Vec<String> = errors.iter().map(|e| e.pointer.clone()).collect();
+    // Unknown keys are ignored by serde and leave nothing behind to drop.
+    let mut dropped: Vec<String> = errors
+        .iter()
+        .filter(|e| e.rule != "additionalProperties")
+        .map(|e| e.pointer.clone())
+        .collect();
     dropped.sort_by_key(|p| std::cmp::Reverse(p.len()));
     dropped.dedup();
     for ptr in &dropped {
         drop_value(&mut normalised, ptr);
     }
-    let raw: raw::RawRequest = match serde_path_to_error::deserialize(&normalised) {
+    let raw: R = match serde_path_to_error::deserialize(&normalised) {
         Ok(raw) => raw,
         Err(e) => {
             if errors.is_empty() {
@@ -160,30 +183,20 @@ pub fn request_from_value(value: &serde_json::Value) -> Result<Problem, InputErr
                     message: e.inner().to_string(),
                 });
             }
-            return Err(InputErrors {
-                document: "roster request",
-                errors,
-            });
+            return Err(InputErrors { document, errors });
         }
     };
-    match build_problem(&raw) {
+    match build(&raw) {
         Ok(p) if errors.is_empty() => Ok(p),
-        Ok(_) => Err(InputErrors {
-            document: "roster request",
-            errors,
-        }),
+        Ok(_) => Err(InputErrors { document, errors }),
         Err(semantic) => {
-            // Errors about a dropped value (or inside it) are artifacts of dropping it.
             let artifact = |e: &InputError| {
                 dropped
                     .iter()
                     .any(|d| e.pointer == *d || e.pointer.starts_with(&format!("{d}/")))
             };
             errors.extend(semantic.into_iter().filter(|e| !artifact(e)));
-            Err(InputErrors {
-                document: "roster request",
-                errors,
-            })
+            Err(InputErrors { document, errors })
         }
     }
 }

@@ -1,13 +1,18 @@
-//! Affinity scores: how well an employee fits a slot, in [0, 1].
+//! Affinity scores: how well an employee fits a slot or a task, in [0, 1].
 //!
 //! The scores are objective weights (−affinityWeight · score per placement) and the order in
-//! which the heuristics try people. The [`Scorer`] trait is the seam for learned models
-//! (LightGBM, a later issue); [`FallbackScorer`] is the documented heuristic used when no model
-//! is given, and is reported as such in outputs (`scoringMethod`).
+//! which the heuristics try people. The [`Scorer`] (slots) and [`TaskScorer`] (tasks) traits
+//! are the seams for learned models (LightGBM, a later issue); [`FallbackScorer`] is the
+//! documented heuristic used when no model is given, and is reported as such in outputs
+//! (`scoringMethod`). Its formula lives once, in [`fallback_factors`] and [`fallback_score`],
+//! and serves both kinds of pair.
+
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use crate::domain::{EmployeeIdx, Problem, SlotIdx};
+use crate::domain::{EmployeeIdx, Problem, SkillRequirement, SlotIdx};
+use crate::tasks::{EmpIdx, TaskIdx, TaskProblem};
 
 /// Scores employee–slot pairs.
 pub trait Scorer: Send + Sync {
@@ -19,51 +24,109 @@ pub trait Scorer: Send + Sync {
     fn score(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> f64;
 }
 
-/// `0.4·skill + 0.3·experience + 0.3·workload`, each factor in [0, 1]:
-/// * skill: mean over the slot's required skills of `min(level, 5) / 5` (0.5 when the slot
-///   requires none);
+/// Scores employee–task pairs (task assignment). Implemented by [`FallbackScorer`]; a learned
+/// model implements it beside [`Scorer`], with the same method and version strings.
+pub trait TaskScorer: Send + Sync {
+    /// Reported as `scoringMethod`.
+    fn method(&self) -> &str;
+    /// Model version (reported).
+    fn version(&self) -> &str;
+    /// Score of giving task `t` to employee `e`, in [0, 1]. Must be deterministic.
+    fn score_task(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> f64;
+}
+
+/// The fallback's three factors `(skill, experience, workload)`, each in [0, 1], from plain
+/// data shared by slots and tasks:
+/// * skill: mean over the required skills of `min(level, 5) / 5` (0.5 when none is required);
 /// * experience: `min(years, 10) / 10`;
 /// * workload: `1 − min(currentWorkloadHours / capacityHours, 1)` (1 when capacity is 0 and
 ///   nothing is on the plate, 0 when capacity is 0 and there is work).
+pub fn fallback_factors(
+    required: &[SkillRequirement],
+    skills: &BTreeMap<String, u32>,
+    experience_years: f64,
+    current_workload_hours: f64,
+    capacity_hours: f64,
+) -> (f64, f64, f64) {
+    let skill = if required.is_empty() {
+        0.5
+    } else {
+        required
+            .iter()
+            .map(|r| f64::from(skills.get(&r.skill).copied().unwrap_or(0).min(5)) / 5.0)
+            .sum::<f64>()
+            / required.len() as f64
+    };
+    let experience = experience_years.clamp(0.0, 10.0) / 10.0;
+    let workload = if capacity_hours > 0.0 {
+        1.0 - (current_workload_hours / capacity_hours).clamp(0.0, 1.0)
+    } else if current_workload_hours > 0.0 {
+        0.0
+    } else {
+        1.0
+    };
+    (skill, experience, workload)
+}
+
+/// `0.4·skill + 0.3·experience + 0.3·workload`.
+pub fn fallback_score((skill, experience, workload): (f64, f64, f64)) -> f64 {
+    0.4 * skill + 0.3 * experience + 0.3 * workload
+}
+
+/// `0.4·skill + 0.3·experience + 0.3·workload` over [`fallback_factors`], for slots and tasks.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct FallbackScorer;
 
+const FALLBACK_METHOD: &str = "fallback_heuristic";
+const FALLBACK_VERSION: &str = "0.4*skill+0.3*experience+0.3*workload/v1";
+
 impl FallbackScorer {
-    /// The three factors `(skill, experience, workload)`.
+    /// The three factors `(skill, experience, workload)` of an employee–slot pair.
     pub fn factors(p: &Problem, e: EmployeeIdx, s: SlotIdx) -> (f64, f64, f64) {
         let emp = &p.employees[e.ix()];
-        let slot = &p.slots[s.ix()];
-        let skill = if slot.required_skills.is_empty() {
-            0.5
-        } else {
-            slot.required_skills
-                .iter()
-                .map(|r| f64::from(emp.skills.get(&r.skill).copied().unwrap_or(0).min(5)) / 5.0)
-                .sum::<f64>()
-                / slot.required_skills.len() as f64
-        };
-        let experience = emp.experience_years.clamp(0.0, 10.0) / 10.0;
-        let workload = if emp.capacity_hours > 0.0 {
-            1.0 - (emp.current_workload_hours / emp.capacity_hours).clamp(0.0, 1.0)
-        } else if emp.current_workload_hours > 0.0 {
-            0.0
-        } else {
-            1.0
-        };
-        (skill, experience, workload)
+        fallback_factors(
+            &p.slots[s.ix()].required_skills,
+            &emp.skills,
+            emp.experience_years,
+            emp.current_workload_hours,
+            emp.capacity_hours,
+        )
+    }
+
+    /// The three factors `(skill, experience, workload)` of an employee–task pair.
+    pub fn task_factors(p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> (f64, f64, f64) {
+        let emp = &p.employees[e.ix()];
+        fallback_factors(
+            &p.tasks[t.ix()].required_skills,
+            &emp.skills,
+            emp.experience_years,
+            emp.current_workload_hours,
+            emp.capacity_hours,
+        )
     }
 }
 
 impl Scorer for FallbackScorer {
     fn method(&self) -> &str {
-        "fallback_heuristic"
+        FALLBACK_METHOD
     }
     fn version(&self) -> &str {
-        "0.4*skill+0.3*experience+0.3*workload/v1"
+        FALLBACK_VERSION
     }
     fn score(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> f64 {
-        let (skill, exp, load) = Self::factors(p, e, s);
-        0.4 * skill + 0.3 * exp + 0.3 * load
+        fallback_score(Self::factors(p, e, s))
+    }
+}
+
+impl TaskScorer for FallbackScorer {
+    fn method(&self) -> &str {
+        FALLBACK_METHOD
+    }
+    fn version(&self) -> &str {
+        FALLBACK_VERSION
+    }
+    fn score_task(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> f64 {
+        fallback_score(Self::task_factors(p, e, t))
     }
 }
 
@@ -125,5 +188,22 @@ mod tests {
         assert!((0.0..=1.0).contains(&s));
         let all = PairScores::compute(&p, &FallbackScorer);
         assert_eq!(all.get(EmployeeIdx(0), SlotIdx(0)), s);
+    }
+
+    #[test]
+    fn tasks_use_the_same_formula_as_slots() {
+        let req = serde_json::json!({
+            "schemaVersion": "0.96",
+            "tasks": [{"taskId": "T", "estimatedHours": 2,
+                       "requiredSkills": [{"skill": "x"}, {"skill": "y"}]}],
+            "employees": [{"employeeId": "E", "capacityHours": 40, "currentWorkloadHours": 10,
+                           "experienceYears": 5, "skills": [{"skill": "x", "level": 4}]}]
+        });
+        let p = crate::tasks::task_request_from_value(&req).unwrap();
+        let (e, t) = (EmpIdx(0), TaskIdx(0));
+        // skill (0.8 + 0) / 2 = 0.4, experience 0.5, workload 0.75.
+        assert_eq!(FallbackScorer::task_factors(&p, e, t), (0.4, 0.5, 0.75));
+        let s = FallbackScorer.score_task(&p, e, t);
+        assert!((s - (0.4 * 0.4 + 0.3 * 0.5 + 0.3 * 0.75)).abs() < 1e-12);
     }
 }
