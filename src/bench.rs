@@ -670,7 +670,6 @@ mod tests {
         BenchRow {
             instance: name.into(),
             format: InstanceFormat::Curtois,
-            problem: None,
             employees: 1,
             days: 1,
             variables: 1,

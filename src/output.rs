@@ -128,9 +128,9 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
         "scoringMethod": sol.scoring.0,
         "scoringModelVersion": sol.scoring.1,
         "solverRun": {
-            "objective": sol.objective,
-            "bestBound": sol.best_bound,
-            "gap": sol.gap,
+            "objective": sol.objective.map(tidy),
+            "bestBound": sol.best_bound.map(tidy),
+            "gap": sol.gap.map(tidy),
             "wallTimeSeconds": sol.wall_seconds,
             "timeToBestSeconds": sol.time_to_best_seconds,
             "milp": sol.milp.as_ref().map(milp_json),
@@ -166,7 +166,7 @@ pub(crate) fn milp_json(m: &MilpStats) -> Value {
         "integerColumns": m.model.integer_columns,
         "rawStatus": m.raw_status,
         "nodes": m.nodes,
-        "warmStartObjective": m.warm_start_objective,
+        "warmStartObjective": m.warm_start_objective.map(tidy),
         "buildSeconds": m.build_seconds,
         "solveSeconds": m.solve_seconds,
     })
@@ -317,4 +317,30 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
         }
     }
     o
+}
+
+/// A value rounded to 9 decimals for output: sums of fractional scores carry floating-point
+/// noise in the last digits (132.57199999999997), which depends on summation order and says
+/// nothing to a planner.
+pub fn tidy(x: f64) -> f64 {
+    let r = (x * 1e9).round() / 1e9;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+#[cfg(test)]
+mod tidy_tests {
+    use super::tidy;
+
+    #[test]
+    fn tidy_drops_summation_noise_only() {
+        assert_eq!(tidy(132.57199999999997), 132.572);
+        assert_eq!(tidy(606.9999999999978), 607.0);
+        assert_eq!(tidy(-0.0000000000001), 0.0);
+        assert_eq!(tidy(0.123456789), 0.123456789);
+        assert_eq!(tidy(-5464.5712345678), -5464.571234568);
+    }
 }
