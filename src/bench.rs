@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::domain::SolverConfig;
 use crate::import::{gap_request, parse_curtois, parse_gap, GapSense};
 use crate::input::{request_from_value, InputErrors};
+use crate::output::tidy;
 use crate::solve::{solve, SolveError, SolveOptions, Status};
 use crate::tasks::{solve_tasks, task_request_from_value, TaskSolveOptions};
 
@@ -399,9 +400,9 @@ fn run_roster(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Resul
     row.days = problem.horizon.days;
     let sol = solve(&problem, &SolveOptions::default()).map_err(|e: SolveError| e.to_string())?;
     row.status = sol.status;
-    row.objective = sol.objective;
-    row.best_bound = sol.best_bound;
-    row.gap_to_bound = sol.gap;
+    row.objective = sol.objective.map(tidy);
+    row.best_bound = sol.best_bound.map(tidy);
+    row.gap_to_bound = sol.gap.map(tidy);
     row.time_to_best = sol.time_to_best_seconds;
     if let Some(m) = &sol.milp {
         row.variables = m.model.columns;
@@ -422,9 +423,9 @@ fn run_tasks(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Result
     row.employees = problem.employees.len();
     let sol = solve_tasks(&problem, &TaskSolveOptions::default()).map_err(|e| e.to_string())?;
     row.status = sol.status;
-    row.objective = sol.objective;
-    row.best_bound = sol.best_bound;
-    row.gap_to_bound = sol.gap;
+    row.objective = sol.objective.map(tidy);
+    row.best_bound = sol.best_bound.map(tidy);
+    row.gap_to_bound = sol.gap.map(tidy);
     row.time_to_best = sol.time_to_best_seconds;
     if let Some(m) = &sol.milp {
         row.variables = m.model.columns;

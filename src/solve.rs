@@ -4,16 +4,22 @@
 //! never collapses outcomes: the status says exactly what is known (proven optimal, feasible
 //! with a gap, proven infeasible — with an explanation —, out of time without a roster …).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::check::{check, CheckReport};
 use crate::constraints::RuleId;
-use crate::domain::{Method, Problem, Roster, WarmStart};
-use crate::heuristics::{construct, Construction};
+use crate::domain::{Method, Problem, Roster, SolverConfig, WarmStart};
+use crate::heuristics::{construct_within, Construction};
 use crate::model::{highs_backend, BackendError, BuildMode, ModelIr, ModelSize, RowTag};
 use crate::scoring::{FallbackScorer, PairScores, Scorer};
+
+/// Share of the time limit the MILP's warm start may take (construction stops there and the
+/// unfinished roster is dropped if it breaks a hard rule).
+pub const WARM_START_SHARE: f64 = 0.25;
+/// HiGHS always gets at least this long, however long the model build and warm start took.
+const MIN_SOLVER_SECONDS: f64 = 1.0;
 
 /// Outcome of a solve.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -167,7 +173,8 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
             } else {
                 Construction::Balanced
             };
-            let roster = construct(p, &scores, kind);
+            let deadline = t0 + Duration::from_secs_f64(p.config.time_limit_seconds);
+            let roster = construct_within(p, &scores, kind, Some(deadline));
             let report = check(p, &roster, scorer);
             sol.status = if report.feasible {
                 Status::Feasible
@@ -205,18 +212,26 @@ fn solve_milp(
             .collect();
         return Ok(());
     }
+    // The warm start may use a quarter of the time limit; what it leaves is HiGHS's.
+    let warm_deadline =
+        t0 + Duration::from_secs_f64(WARM_START_SHARE * p.config.time_limit_seconds);
     let warm = match p.config.warm_start {
         WarmStart::None => None,
-        WarmStart::GreedyMl => Some(construct(p, scores, Construction::Greedy)),
-        WarmStart::BalancedMl => Some(construct(p, scores, Construction::Balanced)),
-    };
+        WarmStart::GreedyMl => Some(Construction::Greedy),
+        WarmStart::BalancedMl => Some(Construction::Balanced),
+    }
+    .map(|kind| construct_within(p, scores, kind, Some(warm_deadline)));
     let warm_values = warm.as_ref().and_then(|r| {
         let report = check(p, r, opts.scorer);
         report.feasible.then(|| ir.values_of(r)).flatten()
     });
     let warm_objective = warm_values.as_ref().map(|v| ir.objective_of(v));
     let warm_ready = t0.elapsed().as_secs_f64();
-    let run = highs_backend::solve(&ir, &p.config, warm_values.as_deref(), opts.solver_log)?;
+    let config = SolverConfig {
+        time_limit_seconds: (p.config.time_limit_seconds - warm_ready).max(MIN_SOLVER_SECONDS),
+        ..p.config.clone()
+    };
+    let run = highs_backend::solve(&ir, &config, warm_values.as_deref(), opts.solver_log)?;
     use highs::HighsModelStatus as H;
     sol.milp = Some(MilpStats {
         model: run.size,

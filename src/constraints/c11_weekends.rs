@@ -52,9 +52,8 @@ impl Weekends {
     /// Weekends of the horizon `e` works in (as their horizon days).
     fn worked(p: &Problem, s: &Schedules, e: EmployeeIdx) -> Vec<Vec<Day>> {
         p.horizon
-            .weekends()
+            .weekend_days()
             .into_iter()
-            .map(|(_, days)| days)
             .filter(|days| days.iter().any(|&d| s.works(e, d)))
             .collect()
     }
@@ -162,20 +161,20 @@ impl Rule for Weekends {
         let Some(max) = self.limit(p, e) else {
             return true;
         };
-        let Some(weekend) = p.horizon.weekend_of(day) else {
+        // Called for every candidate shift by the heuristics: weekday arithmetic only, no
+        // calendar look-ups or allocations (Curtois Instance24 has 52 weekends × 150 people).
+        let Some(weekend) = p.horizon.weekend_index(day) else {
             return true;
         };
-        let this = p
-            .horizon
-            .weekends()
-            .into_iter()
-            .find(|(w, _)| *w == weekend)
-            .map(|(_, days)| days)
-            .unwrap_or_default();
-        if this.iter().any(|&d| s.works(e, d)) {
+        let weekends = p.horizon.weekend_days();
+        if weekends[weekend].iter().any(|&d| s.works(e, d)) {
             return true; // already a worked weekend
         }
-        Self::worked(p, s, e).len() as u32 + p.history(e).weekends_worked < max
+        let worked = weekends
+            .iter()
+            .filter(|days| days.iter().any(|&d| s.works(e, d)))
+            .count() as u32;
+        worked + p.history(e).weekends_worked < max
     }
 }
 

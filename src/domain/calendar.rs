@@ -113,6 +113,40 @@ impl Horizon {
         group_days(self, |h, d| h.weekend_of(d))
     }
 
+    /// Days of the horizon in each weekend (Saturday and/or Sunday), in order; the same
+    /// grouping as [`Horizon::weekends`], by arithmetic instead of calendar look-ups, for the
+    /// hot paths of the heuristics (a weekend is the weekend days of one Monday-based week).
+    pub fn weekend_days(&self) -> Vec<Vec<Day>> {
+        let offset = self.start.weekday().num_days_from_monday() as Day;
+        let mut out: Vec<Vec<Day>> = Vec::new();
+        let mut last_week = None;
+        for d in 0..self.days as Day {
+            if (d + offset) % 7 < 5 {
+                continue;
+            }
+            let week = (d + offset) / 7;
+            if last_week == Some(week) {
+                out.last_mut().expect("a weekend was started").push(d);
+            } else {
+                out.push(vec![d]);
+                last_week = Some(week);
+            }
+        }
+        out
+    }
+
+    /// Index into [`Horizon::weekend_days`] of the weekend `day` belongs to, if any.
+    pub fn weekend_index(&self, day: Day) -> Option<usize> {
+        let offset = self.start.weekday().num_days_from_monday() as Day;
+        if day < 0 || day >= self.days as Day || (day + offset) % 7 < 5 {
+            return None;
+        }
+        // Weeks are counted from the Monday on or before day 0; the first weekend of the
+        // horizon is in week 0 unless the horizon starts after it (never: day 0 is at most a
+        // Sunday, which is in week 0).
+        Some(((day + offset) / 7) as usize)
+    }
+
     /// Days of the horizon grouped by calendar month, in order.
     pub fn months(&self) -> Vec<((i32, u32), Vec<Day>)> {
         group_days(self, |h, d| Some(h.month(d)))
@@ -182,6 +216,27 @@ mod tests {
         let sizes: Vec<usize> = weeks.iter().map(|(_, d)| d.len()).collect();
         assert_eq!(sizes, vec![4, 7, 1]);
         assert_eq!(weeks[0].0.to_string(), "2025-W49");
+    }
+
+    #[test]
+    fn weekend_arithmetic_matches_the_calendar() {
+        for (start, days) in [
+            ("2025-12-01", 30),
+            ("2025-12-06", 20),
+            ("2025-12-07", 9),
+            ("2024-12-25", 400),
+        ] {
+            let hz = h(start, days);
+            let by_calendar: Vec<Vec<Day>> = hz.weekends().into_iter().map(|(_, d)| d).collect();
+            assert_eq!(hz.weekend_days(), by_calendar, "{start}");
+            for d in 0..days as Day {
+                let i = hz.weekend_index(d);
+                assert_eq!(i.is_some(), hz.is_weekend(d), "{start} day {d}");
+                if let Some(i) = i {
+                    assert!(by_calendar[i].contains(&d), "{start} day {d}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! a repair could not reach, hard C12 on-requests included (then the method reports no solution, and the MILP does not use it
 //! as a warm start).
 
+use std::time::Instant;
+
 use crate::constraints::{RuleId, Schedules};
 use crate::domain::{Assignment, Day, EmployeeIdx, Method, Problem, Roster, SlotIdx};
 use crate::scoring::PairScores;
@@ -53,9 +55,17 @@ struct State<'a> {
     shifts_of: Vec<u32>,
     mean_load: f64,
     banned: std::collections::BTreeSet<(EmployeeIdx, Day)>,
+    /// When to stop filling and repairing (the roster so far is returned, possibly
+    /// breaking minimum rules): construction is quadratic in places, and a warm start must
+    /// not eat the solver's time on very large instances.
+    deadline: Option<Instant>,
 }
 
 impl State<'_> {
+    fn out_of_time(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
     fn admits(&self, e: EmployeeIdx, s: SlotIdx) -> bool {
         self.admits_except(e, s, None)
     }
@@ -129,6 +139,9 @@ impl State<'_> {
     fn fill(&mut self, order: &[SlotIdx]) {
         let n = self.p.employees.len() as u32;
         for &s in order {
+            if self.out_of_time() {
+                return;
+            }
             let need = self.p.slots[s.ix()].headcount as usize;
             while self.on_slot[s.ix()].len() < need {
                 let mut best: Option<(f64, EmployeeIdx)> = None;
@@ -209,6 +222,9 @@ impl State<'_> {
                 return;
             }
             for (e, first, len) in short {
+                if self.out_of_time() {
+                    return;
+                }
                 if !self.try_extend(e, first, len) {
                     for d in first..first + len as Day {
                         for s in self.slot_on(e, d) {
@@ -299,6 +315,9 @@ impl State<'_> {
             .collect();
         for (e, mut missing) in short {
             while missing > 1e-9 {
+                if self.out_of_time() {
+                    return;
+                }
                 let best = (0..p.slots.len() as u32)
                     .map(SlotIdx)
                     .filter(|&s| self.has_room(s) && self.admits(e, s))
@@ -326,6 +345,9 @@ impl State<'_> {
                 return;
             }
             for f in found {
+                if self.out_of_time() {
+                    return;
+                }
                 let (Some(&first), Some(&last)) = (f.days.first(), f.days.last()) else {
                     continue;
                 };
@@ -409,6 +431,17 @@ impl State<'_> {
 
 /// Build a roster with the given construction.
 pub fn construct(p: &Problem, scores: &PairScores, kind: Construction) -> Roster {
+    construct_within(p, scores, kind, None)
+}
+
+/// [`construct`] that stops filling and repairing at `deadline` and returns the roster so
+/// far (the checker then says whether it is usable).
+pub fn construct_within(
+    p: &Problem,
+    scores: &PairScores,
+    kind: Construction,
+    deadline: Option<Instant>,
+) -> Roster {
     let total: u32 = p.slots.iter().map(|s| s.headcount).sum();
     let mut st = State {
         p,
@@ -419,6 +452,7 @@ pub fn construct(p: &Problem, scores: &PairScores, kind: Construction) -> Roster
         shifts_of: vec![0; p.employees.len()],
         mean_load: (f64::from(total) / p.employees.len().max(1) as f64).max(1.0),
         banned: Default::default(),
+        deadline,
     };
     let mut order: Vec<SlotIdx> = (0..p.slots.len()).map(|i| SlotIdx(i as u32)).collect();
     order.sort_by_key(|s| {
@@ -499,6 +533,18 @@ mod tests {
         assert!(report.feasible, "{:#?}", report.hard_violations);
     }
 
+    /// A deadline already passed stops construction before the first slot; without one the
+    /// same request is filled.
+    #[test]
+    fn deadline_stops_construction() {
+        let p = crate::testkit::tiny_problem();
+        let scores = PairScores::compute(&p, &FallbackScorer);
+        let full = construct_within(&p, &scores, Construction::Greedy, None);
+        assert!(!full.assignments.is_empty());
+        let late = construct_within(&p, &scores, Construction::Greedy, Some(Instant::now()));
+        assert!(late.assignments.is_empty());
+    }
+
     /// Hard C10, the fallback: the break cannot be worked (leave on day 1), so the repair
     /// widens it by removing the heuristic's working stretch after it.
     #[test]
@@ -514,6 +560,7 @@ mod tests {
             shifts_of: vec![0; 1],
             mean_load: 1.0,
             banned: Default::default(),
+            deadline: None,
         };
         let e = EmployeeIdx(0);
         for day in [2, 3] {
