@@ -4,16 +4,50 @@
 //! never collapses outcomes: the status says exactly what is known (proven optimal, feasible
 //! with a gap, proven infeasible — with an explanation —, out of time without a roster …).
 
+use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::check::{check, CheckReport};
 use crate::constraints::RuleId;
-use crate::domain::{Method, Problem, Roster, SolverConfig, WarmStart};
+use crate::domain::{EmployeeIdx, Method, Problem, Roster, SlotIdx, SolverConfig, WarmStart};
 use crate::heuristics::{construct_within, Construction};
-use crate::model::{highs_backend, BackendError, BuildMode, ModelIr, ModelSize, RowTag};
+use crate::model::{highs_backend, repair, BackendError, BuildMode, ModelIr, ModelSize, RowTag};
 use crate::scoring::{FallbackScorer, PairScores, Scorer};
+
+/// The construction made a better warm start by the employees' own MILPs
+/// ([`repair`]): first each employee it leaves breaking a hard rule is re-planned, then
+/// rounds re-plan everyone against the others while the objective falls, until `deadline`.
+/// A broken rule that names no employee (hard cover) is left to HiGHS; if HiGHS fails, the
+/// construction is kept as built.
+fn polish_warm_start(
+    p: &Problem,
+    ir: &ModelIr,
+    roster: Roster,
+    scores: &PairScores,
+    scorer: &dyn Scorer,
+    deadline: Instant,
+) -> Roster {
+    let report = check(p, &roster, scorer);
+    let broken: Vec<EmployeeIdx> = report
+        .hard_violations
+        .iter()
+        .filter_map(|v| p.employee_by_id(v.employee_id.as_deref()?))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
+    let polished = repair::repair_per_employee(ir, &roster, &broken, &score, &p.config, deadline)
+        .and_then(|r| repair::improve_per_employee(ir, r, &score, &p.config, deadline));
+    match polished {
+        Ok(better) => better,
+        Err(e) => {
+            tracing::warn!(error = %e, "per-employee repair failed; warm start kept as built");
+            roster
+        }
+    }
+}
 
 /// Share of the time limit the MILP's warm start may take (construction stops there and the
 /// unfinished roster is dropped if it breaks a hard rule).
@@ -220,7 +254,8 @@ fn solve_milp(
         WarmStart::GreedyMl => Some(Construction::Greedy),
         WarmStart::BalancedMl => Some(Construction::Balanced),
     }
-    .map(|kind| construct_within(p, scores, kind, Some(warm_deadline)));
+    .map(|kind| construct_within(p, scores, kind, Some(warm_deadline)))
+    .map(|r| polish_warm_start(p, &ir, r, scores, opts.scorer, warm_deadline));
     let warm_values = warm.as_ref().and_then(|r| {
         let report = check(p, r, opts.scorer);
         report.feasible.then(|| ir.values_of(r)).flatten()

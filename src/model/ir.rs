@@ -247,6 +247,25 @@ impl<'p> ModelIr<'p> {
         m
     }
 
+    /// One employee's own model: their `x` columns, the structural rows and every
+    /// per-employee rule, with no coupling row (cover). The pricing problem of the
+    /// decomposition by employee, and the per-employee repair of a construction.
+    pub fn one_employee(
+        problem: &'p Problem,
+        e: EmployeeIdx,
+        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+        mode: BuildMode,
+    ) -> Self {
+        let mut m = ModelIr::new(problem, vec![e], score, mode);
+        m.add_structural_rows();
+        for rule in problem.rules.iter() {
+            if rule.scope() == crate::constraints::Scope::PerEmployee {
+                rule.encode_employee(&mut m, e);
+            }
+        }
+        m
+    }
+
     /// Build mode.
     pub fn mode(&self) -> BuildMode {
         self.mode

@@ -3,6 +3,7 @@
 
 pub mod highs_backend;
 pub mod ir;
+pub mod repair;
 
 pub use highs_backend::{BackendError, Incumbent, LinearProgram, LpCol, LpRow, MilpRun, ModelSize};
 pub use ir::{BuildMode, Col, ColId, ColKind, DayVar, Lin, ModelIr, Row, RowTag};
