@@ -556,7 +556,11 @@ fn cells(r: &BenchRow) -> [String; 14] {
     [
         r.instance.clone(),
         r.employees.to_string(),
-        r.days.to_string(),
+        match r.format {
+            // Task assignment has no calendar.
+            InstanceFormat::Gap | InstanceFormat::TaskRequest => "-".into(),
+            InstanceFormat::Curtois | InstanceFormat::RosterRequest => r.days.to_string(),
+        },
         r.variables.to_string(),
         r.rows.to_string(),
         if r.error.is_some() {

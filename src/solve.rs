@@ -39,7 +39,7 @@ fn polish_warm_start(
         .collect();
     let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
     let polished = repair::repair_per_employee(ir, &roster, &broken, &score, &p.config, deadline)
-        .and_then(|r| repair::improve_per_employee(ir, r, &score, &p.config, deadline));
+        .and_then(|r| repair::improve_by_groups(ir, r, &score, &p.config, deadline));
     match polished {
         Ok(better) => better,
         Err(e) => {

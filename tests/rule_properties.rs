@@ -160,10 +160,12 @@ proptest! {
 
 /// The heuristics cannot reach a hard C8 minimum here: the fill gives all four D shifts to the
 /// better-scoring employee and, with over-cover forbidden, the repair has no slot left for the
-/// other one. `greedy_ml` then reports NO_SOLUTION with the checker's verdict, and the MILP
-/// ignores the infeasible warm start and proves the 2 + 2 split optimal.
+/// other one. `greedy_ml` then reports NO_SOLUTION with the checker's verdict. The MILP's warm
+/// start is that construction re-planned by the employees' own MILPs, which restores the
+/// minimum (the 2 + 2 split, optimal); with no time for that polish, the infeasible
+/// construction is not handed to HiGHS and HiGHS proves the split alone.
 #[test]
-fn infeasible_warm_start_is_not_used() {
+fn broken_warm_start_is_repaired_or_not_used() {
     let req = json!({
         "schemaVersion": "0.96",
         "planningHorizon": {"startDate": "2025-12-01", "endDate": "2025-12-04"},
@@ -190,6 +192,19 @@ fn infeasible_warm_start_is_not_used() {
 
     let sol = solve_checked(&p);
     assert_eq!(sol.status, Status::Optimal);
+    assert_eq!(sol.roster.assignments.len(), 4);
+    let warm = sol.milp.as_ref().unwrap().warm_start_objective;
+    assert_eq!(
+        warm, sol.objective,
+        "the repaired warm start is the optimum"
+    );
+
+    // A time limit too short for construction and polish: the warm start is dropped, and
+    // HiGHS (always given at least a second) still proves the split.
+    let mut rushed = p.clone();
+    rushed.config.time_limit_seconds = 1e-9;
+    let sol = solve_checked(&rushed);
     assert_eq!(sol.milp.as_ref().unwrap().warm_start_objective, None);
+    assert_eq!(sol.status, Status::Optimal);
     assert_eq!(sol.roster.assignments.len(), 4);
 }

@@ -231,36 +231,33 @@ impl<'p> ModelIr<'p> {
         let all = (0..problem.employees.len())
             .map(|i| EmployeeIdx(i as u32))
             .collect();
-        let mut m = ModelIr::new(problem, all, score, mode);
-        m.add_structural_rows();
+        let mut m = ModelIr::for_employees(problem, all, score, mode);
         for rule in problem.rules.iter() {
-            match rule.scope() {
-                crate::constraints::Scope::PerEmployee => {
-                    for i in 0..m.employees.len() {
-                        let e = m.employees[i];
-                        rule.encode_employee(&mut m, e);
-                    }
-                }
-                crate::constraints::Scope::Coupling => rule.encode_coupling(&mut m),
+            if rule.scope() == crate::constraints::Scope::Coupling {
+                rule.encode_coupling(&mut m);
             }
         }
         m
     }
 
-    /// One employee's own model: their `x` columns, the structural rows and every
-    /// per-employee rule, with no coupling row (cover). The pricing problem of the
-    /// decomposition by employee, and the per-employee repair of a construction.
-    pub fn one_employee(
+    /// The own model of a group of employees: their `x` columns, the structural rows and
+    /// every per-employee rule, with no coupling row (cover). For one employee, the pricing
+    /// problem of the decomposition by employee; for a few, the neighbourhood that the warm
+    /// start's improvement rounds re-plan (see `model::repair`).
+    pub fn for_employees(
         problem: &'p Problem,
-        e: EmployeeIdx,
+        employees: Vec<EmployeeIdx>,
         score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
         mode: BuildMode,
     ) -> Self {
-        let mut m = ModelIr::new(problem, vec![e], score, mode);
+        let mut m = ModelIr::new(problem, employees, score, mode);
         m.add_structural_rows();
         for rule in problem.rules.iter() {
             if rule.scope() == crate::constraints::Scope::PerEmployee {
-                rule.encode_employee(&mut m, e);
+                for i in 0..m.employees.len() {
+                    let e = m.employees[i];
+                    rule.encode_employee(&mut m, e);
+                }
             }
         }
         m
