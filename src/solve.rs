@@ -18,7 +18,8 @@ use crate::scoring::{FallbackScorer, PairScores, Scorer};
 
 /// The construction made a better warm start by the employees' own MILPs
 /// ([`repair`]): first each employee it leaves breaking a hard rule is re-planned, then
-/// rounds re-plan everyone against the others while the objective falls, until `deadline`.
+/// rounds re-plan groups of employees against the others while the objective falls. The
+/// repair runs until the first deadline, the rounds until the second.
 /// A broken rule that names no employee (hard cover) is left to HiGHS; if HiGHS fails, the
 /// construction is kept as built.
 fn polish_warm_start(
@@ -27,7 +28,7 @@ fn polish_warm_start(
     roster: Roster,
     scores: &PairScores,
     scorer: &dyn Scorer,
-    deadline: Instant,
+    (repair_deadline, improve_deadline): (Instant, Instant),
 ) -> Roster {
     let report = check(p, &roster, scorer);
     let broken: Vec<EmployeeIdx> = report
@@ -38,8 +39,9 @@ fn polish_warm_start(
         .into_iter()
         .collect();
     let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
-    let polished = repair::repair_per_employee(ir, &roster, &broken, &score, &p.config, deadline)
-        .and_then(|r| repair::improve_by_groups(ir, r, &score, &p.config, deadline));
+    let polished =
+        repair::repair_per_employee(ir, &roster, &broken, &score, &p.config, repair_deadline)
+            .and_then(|r| repair::improve_by_groups(ir, r, &score, &p.config, improve_deadline));
     match polished {
         Ok(better) => better,
         Err(e) => {
@@ -52,6 +54,10 @@ fn polish_warm_start(
 /// Share of the time limit the MILP's warm start may take (construction stops there and the
 /// unfinished roster is dropped if it breaks a hard rule).
 pub const WARM_START_SHARE: f64 = 0.25;
+/// Share of the time limit the improvement rounds of the warm start may take (within
+/// [`WARM_START_SHARE`]): they pay on large models, where HiGHS's search is slow, and cost
+/// time on small ones, where HiGHS's is fast.
+pub const IMPROVE_SHARE: f64 = 0.1;
 /// HiGHS always gets at least this long, however long the model build and warm start took.
 const MIN_SOLVER_SECONDS: f64 = 1.0;
 
@@ -255,7 +261,13 @@ fn solve_milp(
         WarmStart::BalancedMl => Some(Construction::Balanced),
     }
     .map(|kind| construct_within(p, scores, kind, Some(warm_deadline)))
-    .map(|r| polish_warm_start(p, &ir, r, scores, opts.scorer, warm_deadline));
+    .map(|r| {
+        let improve_deadline = (t0
+            + Duration::from_secs_f64(IMPROVE_SHARE * p.config.time_limit_seconds))
+        .max(Instant::now());
+        let deadlines = (warm_deadline, improve_deadline.min(warm_deadline));
+        polish_warm_start(p, &ir, r, scores, opts.scorer, deadlines)
+    });
     let warm_values = warm.as_ref().and_then(|r| {
         let report = check(p, r, opts.scorer);
         report.feasible.then(|| ir.values_of(r)).flatten()

@@ -30,6 +30,8 @@ const PER_GROUP_SECONDS: f64 = 10.0;
 pub const GROUP_SIZE: usize = 3;
 /// Improvement rounds in a row without progress before giving up.
 const STALL_ROUNDS: u32 = 2;
+/// Relative gain under which a round counts as no progress.
+const STALL_GAIN: f64 = 1e-3;
 
 /// One slot's cover row: bounds, and the cost of a person below / above them (`None`: hard).
 #[derive(Clone, Copy)]
@@ -172,8 +174,8 @@ pub fn replan_groups(
 /// Rounds of [`replan_groups`] over every employee, a large-neighbourhood search by
 /// employee: each round shuffles the employees (seeded by `cfg.seed` and the round, so the
 /// same input gives the same rounds) into groups of [`GROUP_SIZE`] and re-plans each group
-/// against the others. It stops after [`STALL_ROUNDS`] rounds in a row that do not lower
-/// the compact objective, or at `deadline`; the best roster seen is returned.
+/// against the others. It stops after [`STALL_ROUNDS`] rounds in a row that lower the
+/// compact objective by less than [`STALL_GAIN`] (relative), or at `deadline`; the best roster seen is returned.
 pub fn improve_by_groups(
     compact: &ModelIr,
     roster: Roster,
@@ -205,9 +207,11 @@ pub fn improve_by_groups(
         let next = replan_groups(compact, &best, &groups, score, cfg, deadline)?;
         let v = value(&next);
         if v < best_value - 1e-9 {
+            // A round that gains less than 0.1 % counts as a stall too: the rest is HiGHS's.
+            let small = best_value - v < STALL_GAIN * best_value.abs().max(1.0);
             best_value = v;
             best = next;
-            stalled = 0;
+            stalled = if small { stalled + 1 } else { 0 };
         } else {
             stalled += 1;
         }
