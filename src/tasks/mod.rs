@@ -20,6 +20,7 @@
 pub mod check;
 pub mod domain;
 pub mod heuristics;
+pub mod local_search;
 pub mod model;
 pub mod output;
 pub mod parse;
@@ -295,6 +296,7 @@ fn solve_milp(
         WarmStart::GreedyMl => Some(heuristics::construct(p, scores, Construction::Greedy)),
         WarmStart::BalancedMl => Some(heuristics::construct(p, scores, Construction::Balanced)),
     };
+    let warm = warm.map(|w| polish_warm_start(p, &model, scores, opts.scorer, w, t0));
     let warm_values = warm.as_ref().and_then(|pairs| {
         let report = check_tasks(p, &to_assignments(p, scores, pairs), opts.scorer);
         report.feasible.then(|| model.values_of(pairs)).flatten()
@@ -366,6 +368,45 @@ fn solve_milp(
         }
     }
     Ok(())
+}
+
+/// Share of the time limit the tabu search of the warm start ([`local_search`]) may take; it
+/// usually stops much earlier, when it stalls.
+pub const SEARCH_SHARE: f64 = 0.1;
+
+/// The construction, or the tabu search's assignment started from it when that one is
+/// feasible and better (or the construction is not feasible: the greedy cannot place every
+/// task under tight capacities, and HiGHS would start cold).
+fn polish_warm_start(
+    p: &TaskProblem,
+    model: &TaskModel,
+    scores: &TaskScores,
+    scorer: &dyn TaskScorer,
+    built: Vec<(TaskIdx, EmpIdx)>,
+    t0: Instant,
+) -> Vec<(TaskIdx, EmpIdx)> {
+    let limits = local_search::SearchLimits {
+        deadline: t0
+            + std::time::Duration::from_secs_f64(p.config.time_limit_seconds * SEARCH_SHARE),
+        max_stall: local_search::SearchLimits::stall_for(p.pending().count()),
+        seed: p.config.seed,
+    };
+    let built_objective = model
+        .values_of(&built)
+        .filter(|_| check_tasks(p, &to_assignments(p, scores, &built), scorer).feasible)
+        .map(|v| model.objective_of(&v));
+    let found = local_search::improve(p, model, Some(&built), limits);
+    tracing::info!(
+        construction = ?built_objective,
+        search = ?found.as_ref().map(|f| f.objective),
+        iterations = ?found.as_ref().map(|f| f.iterations),
+        "task warm start: tabu search"
+    );
+    match (built_objective, found) {
+        (Some(b), Some(f)) if f.objective < b - 1e-9 => f.pairs,
+        (None, Some(f)) => f.pairs,
+        _ => built,
+    }
 }
 
 fn to_assignments(
