@@ -87,6 +87,9 @@ struct Search<'a> {
 
 const NONE: u32 = u32::MAX;
 
+/// A move: (penalised delta, task position, new option, swap partner (position, option)).
+type Move = (f64, usize, u32, Option<(usize, u32)>);
+
 impl Search<'_> {
     fn emp_key(&self, o: &Option_) -> usize {
         o.employee.map_or(self.width - 1, |e| e as usize)
@@ -298,8 +301,7 @@ pub fn improve(
         let best_cost = best.as_ref().map_or(f64::INFINITY, |b| b.0);
         // Aspiration is judged from feasible points only (cheaply, per move).
         let feasible_now = s.infeasibility() <= 0.0;
-        // (delta, k, to, swap partner (k2, to2))
-        let mut chosen: Option<(f64, usize, u32, Option<(usize, u32)>)> = None;
+        let mut chosen: Option<Move> = None;
         let mut consider = |delta: f64, feasible_gain: bool, tabu: bool, mv| {
             if tabu && !feasible_gain {
                 return;
