@@ -15,6 +15,7 @@
 pub mod bench;
 pub mod check;
 pub mod constraints;
+pub mod decompose;
 pub mod domain;
 pub mod generate;
 pub mod heuristics;

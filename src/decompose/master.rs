@@ -1,0 +1,313 @@
+//! The restricted master of the decomposition by employee: the coupling rows of the compact
+//! model (cover with its under/over slacks), one convexity row per employee, and a column per
+//! generated schedule. The LP lives in one HiGHS model between rounds: new columns are added
+//! to the solved model and HiGHS re-solves from its last basis.
+//!
+//! Artificial columns (one per convexity row, one per hard side of a coupling row) at
+//! [`ARTIFICIAL_COST`] keep the master feasible from the first round.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
+use highs::{ColProblem, HighsModelStatus, Model, Row, Sense, SolvedModel};
+
+use crate::domain::{Assignment, EmployeeIdx, SlotIdx, SolverConfig};
+use crate::model::{ColKind, ModelIr};
+
+/// Cost of an artificial column.
+pub const ARTIFICIAL_COST: f64 = 1.0e5;
+
+/// A generated schedule (master column).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Whose schedule.
+    pub employee: EmployeeIdx,
+    /// Its slots, sorted.
+    pub slots: Vec<SlotIdx>,
+    /// Its own cost.
+    pub cost: f64,
+}
+
+/// A coupling row of the compact model, as the master holds it.
+#[derive(Clone, Debug)]
+struct CouplingRow {
+    lo: f64,
+    hi: f64,
+    /// Coupling columns (slacks, constants) with their coefficients.
+    own: Vec<(usize, f64)>,
+}
+
+/// The master's static part: coupling rows and columns, and which rows each `x` enters.
+pub struct MasterShape {
+    rows: Vec<CouplingRow>,
+    /// Coupling columns `(lo, hi, cost, integer)`.
+    cols: Vec<(f64, f64, f64, bool)>,
+    /// `x[e,s]` → `(coupling row, coefficient)`.
+    enters: BTreeMap<Assignment, Vec<(usize, f64)>>,
+    employees: usize,
+}
+
+impl MasterShape {
+    /// Read the coupling part off `compact`, whose first `own_cols` columns and `own_rows`
+    /// rows are the per-employee part (what [`ModelIr::for_employees`] built before the
+    /// coupling rules were encoded).
+    pub fn from_compact(compact: &ModelIr, own_cols: usize, own_rows: usize) -> Self {
+        let mut cols = Vec::new();
+        let mut col_index = BTreeMap::new();
+        for (i, c) in compact.cols.iter().enumerate().skip(own_cols) {
+            col_index.insert(i, cols.len());
+            cols.push((c.lo, c.hi, c.cost, c.integer));
+        }
+        let mut rows = Vec::new();
+        let mut enters: BTreeMap<Assignment, Vec<(usize, f64)>> = BTreeMap::new();
+        for r in compact.rows.iter().skip(own_rows) {
+            let k = rows.len();
+            let mut own = Vec::new();
+            for &(c, coef) in &r.terms {
+                match compact.cols[c.ix()].kind {
+                    ColKind::Assign(a) if c.ix() < own_cols => {
+                        enters.entry(a).or_default().push((k, coef))
+                    }
+                    _ => own.push((col_index[&c.ix()], coef)),
+                }
+            }
+            own.extend(r.below.map(|b| (col_index[&b.ix()], 1.0)));
+            own.extend(r.above.map(|a| (col_index[&a.ix()], -1.0)));
+            rows.push(CouplingRow {
+                lo: r.lo,
+                hi: r.hi,
+                own,
+            });
+        }
+        MasterShape {
+            rows,
+            cols,
+            enters,
+            employees: compact.problem.employees.len(),
+        }
+    }
+
+    /// Coupling rows a schedule's column enters, with its coefficients (merged by row).
+    fn column_entries(&self, c: &Column) -> Vec<(usize, f64)> {
+        let mut by_row: BTreeMap<usize, f64> = BTreeMap::new();
+        for &s in &c.slots {
+            let a = Assignment {
+                employee: c.employee,
+                slot: s,
+            };
+            for &(r, k) in self.enters.get(&a).map(Vec::as_slice).unwrap_or(&[]) {
+                *by_row.entry(r).or_default() += k;
+            }
+        }
+        by_row.into_iter().filter(|x| x.1 != 0.0).collect()
+    }
+
+    /// The price of `x` under coupling duals `y`.
+    pub fn dual_of(&self, y: &[f64], a: Assignment) -> f64 {
+        self.enters
+            .get(&a)
+            .map(|v| v.iter().map(|&(r, k)| y[r] * k).sum())
+            .unwrap_or(0.0)
+    }
+
+    /// Number of coupling rows.
+    pub fn coupling_rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn build(&self, integer: bool) -> (ColProblem, Vec<Row>, Vec<Row>) {
+        let mut pb = ColProblem::default();
+        let coupling: Vec<Row> = self
+            .rows
+            .iter()
+            .map(|r| pb.add_row(bounds(r.lo, r.hi)))
+            .collect();
+        let convexity: Vec<Row> = (0..self.employees).map(|_| pb.add_row(1.0..=1.0)).collect();
+        let mut own: Vec<Vec<(Row, f64)>> = vec![Vec::new(); self.cols.len()];
+        for (k, r) in self.rows.iter().enumerate() {
+            for &(c, coef) in &r.own {
+                own[c].push((coupling[k], coef));
+            }
+        }
+        for (c, &(lo, hi, cost, int)) in self.cols.iter().enumerate() {
+            let factors = own[c].clone();
+            if integer && int {
+                pb.add_integer_column(cost, bounds(lo, hi), factors);
+            } else {
+                pb.add_column(cost, bounds(lo, hi), factors);
+            }
+        }
+        // Artificials: a convexity row may stay unmet, a hard coupling side may be broken.
+        for &row in &convexity {
+            pb.add_column(ARTIFICIAL_COST, 0.0..=1.0, [(row, 1.0)]);
+        }
+        for (k, r) in self.rows.iter().enumerate() {
+            let has_below = r.own.iter().any(|&(_, coef)| coef > 0.0);
+            let has_above = r.own.iter().any(|&(_, coef)| coef < 0.0);
+            if r.lo.is_finite() && !has_below {
+                pb.add_column(ARTIFICIAL_COST, 0.0.., [(coupling[k], 1.0)]);
+            }
+            if r.hi.is_finite() && !has_above {
+                pb.add_column(ARTIFICIAL_COST, 0.0.., [(coupling[k], -1.0)]);
+            }
+        }
+        (pb, coupling, convexity)
+    }
+}
+
+fn bounds(lo: f64, hi: f64) -> (Bound<f64>, Bound<f64>) {
+    let b = |v: f64| {
+        if v.is_finite() {
+            Bound::Included(v)
+        } else {
+            Bound::Unbounded
+        }
+    };
+    (b(lo), b(hi))
+}
+
+fn configure(model: &mut Model, cfg: &SolverConfig, time_limit: f64) {
+    model.make_quiet();
+    model.set_option("time_limit", time_limit.max(0.01));
+    model.set_option("random_seed", (cfg.seed % (i32::MAX as u64)) as i32);
+    let _ = model.try_set_option("threads", cfg.threads as i32);
+}
+
+/// The master LP, alive between rounds.
+pub struct MasterLp<'s> {
+    shape: &'s MasterShape,
+    coupling: Vec<Row>,
+    convexity: Vec<Row>,
+    model: Option<Model>,
+    solved: Option<SolvedModel>,
+    /// Columns added so far, in column order after the static ones.
+    pub columns: Vec<Column>,
+    cfg: SolverConfig,
+}
+
+/// What one master solve says.
+#[derive(Clone, Debug)]
+pub struct MasterSolution {
+    /// LP objective.
+    pub objective: f64,
+    /// Coupling row duals.
+    pub coupling_duals: Vec<f64>,
+    /// Convexity row duals, per employee.
+    pub convexity_duals: Vec<f64>,
+    /// Total value on artificial columns (0 when the master is truly feasible).
+    pub artificial: f64,
+}
+
+impl<'s> MasterLp<'s> {
+    /// An empty master (static columns and artificials only).
+    pub fn new(shape: &'s MasterShape, cfg: &SolverConfig) -> Self {
+        let (pb, coupling, convexity) = shape.build(false);
+        let model = pb.optimise(Sense::Minimise);
+        MasterLp {
+            shape,
+            coupling,
+            convexity,
+            model: Some(model),
+            solved: None,
+            columns: Vec::new(),
+            cfg: cfg.clone(),
+        }
+    }
+
+    /// Add a schedule column.
+    pub fn add(&mut self, c: Column) {
+        let mut model = match (self.model.take(), self.solved.take()) {
+            (Some(m), _) => m,
+            (None, Some(s)) => Model::from(s),
+            (None, None) => unreachable!("the master always holds a model"),
+        };
+        let mut factors: Vec<(Row, f64)> = self
+            .shape
+            .column_entries(&c)
+            .into_iter()
+            .map(|(r, k)| (self.coupling[r], k))
+            .collect();
+        factors.push((self.convexity[c.employee.ix()], 1.0));
+        model.add_col(c.cost, 0.0.., factors);
+        self.columns.push(c);
+        self.model = Some(model);
+    }
+
+    /// Solve the LP within `time_limit` seconds.
+    pub fn solve(&mut self, time_limit: f64) -> Option<MasterSolution> {
+        let mut model = match (self.model.take(), self.solved.take()) {
+            (Some(m), _) => m,
+            (None, Some(s)) => Model::from(s),
+            (None, None) => unreachable!("the master always holds a model"),
+        };
+        configure(&mut model, &self.cfg, time_limit);
+        let solved = model.try_solve().ok()?;
+        let result = (solved.status() == HighsModelStatus::Optimal).then(|| {
+            let sol = solved.get_solution();
+            let rows = sol.dual_rows();
+            let cols = sol.columns();
+            let n_static = self.shape.cols.len();
+            let n_art = solved_artificials(self.shape);
+            let artificial: f64 = cols[n_static..n_static + n_art].iter().sum();
+            let nr = self.coupling.len();
+            MasterSolution {
+                objective: solved.objective_value(),
+                coupling_duals: rows[..nr].to_vec(),
+                convexity_duals: rows[nr..nr + self.convexity.len()].to_vec(),
+                artificial,
+            }
+        });
+        self.solved = Some(solved);
+        result
+    }
+
+    /// Solve the master as a MILP over the columns generated so far (price-and-branch):
+    /// the best roster these schedules make, with HiGHS's objective and bound.
+    pub fn solve_integer(&self, time_limit: f64) -> Option<(Vec<usize>, f64, f64, bool)> {
+        let (mut pb, coupling, convexity) = self.shape.build(true);
+        for c in &self.columns {
+            let mut factors: Vec<(Row, f64)> = self
+                .shape
+                .column_entries(c)
+                .into_iter()
+                .map(|(r, k)| (coupling[r], k))
+                .collect();
+            factors.push((convexity[c.employee.ix()], 1.0));
+            pb.add_integer_column(c.cost, 0.0..=1.0, factors);
+        }
+        let mut model = pb.optimise(Sense::Minimise);
+        configure(&mut model, &self.cfg, time_limit);
+        model.set_option("mip_rel_gap", 0.0);
+        let solved = model.try_solve().ok()?;
+        let has = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
+        if !has {
+            return None;
+        }
+        let values = solved.get_solution().columns().to_vec();
+        let first = self.shape.cols.len() + solved_artificials(self.shape);
+        let artificial: f64 = values[self.shape.cols.len()..first].iter().sum();
+        if artificial > 1e-6 {
+            return None;
+        }
+        let chosen = (0..self.columns.len())
+            .filter(|&i| values[first + i] > 0.5)
+            .collect();
+        let bound = solved
+            .double_info_value(c"mip_dual_bound")
+            .unwrap_or(f64::NEG_INFINITY);
+        let proven = solved.status() == HighsModelStatus::Optimal;
+        Some((chosen, solved.objective_value(), bound, proven))
+    }
+}
+
+/// Number of artificial columns [`MasterShape::build`] adds.
+fn solved_artificials(shape: &MasterShape) -> usize {
+    let mut n = shape.employees;
+    for r in &shape.rows {
+        let has_below = r.own.iter().any(|&(_, coef)| coef > 0.0);
+        let has_above = r.own.iter().any(|&(_, coef)| coef < 0.0);
+        n += usize::from(r.lo.is_finite() && !has_below);
+        n += usize::from(r.hi.is_finite() && !has_above);
+    }
+    n
+}

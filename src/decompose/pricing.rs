@@ -1,0 +1,125 @@
+//! The pricing problem of one employee: their own catalog rows (the same encoders that build
+//! the compact model, through [`ModelIr::for_employees`]), with the master's duals subtracted
+//! from the costs of their `x` columns.
+//!
+//! It must stay exact: the Lagrangian bound is only valid with the pricing MILP's own dual
+//! bound, which is what [`Priced::reduced_cost_bound`] carries when HiGHS stops early.
+
+use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverConfig};
+use crate::model::highs_backend::{self, BackendError};
+use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
+
+/// One employee's pricing model, built once and re-priced every round.
+pub struct Pricer {
+    /// The employee.
+    pub employee: EmployeeIdx,
+    lp: LinearProgram,
+    /// `(column, assignment)` of every `x` column.
+    assign: Vec<(usize, Assignment)>,
+    /// A hard own row is broken by the locked context: no schedule exists.
+    pub broken: bool,
+}
+
+/// A schedule priced for the master.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Priced {
+    /// Slots of the schedule, sorted.
+    pub slots: Vec<SlotIdx>,
+    /// Its own cost (everything per-employee: affinity, requests, soft rules, constants).
+    pub cost: f64,
+    /// Reduced cost of the schedule under the duals it was priced with.
+    pub reduced_cost: f64,
+    /// A lower bound on the least reduced cost of this employee (equal to `reduced_cost`
+    /// when the pricing MILP was solved to optimality).
+    pub reduced_cost_bound: f64,
+}
+
+impl Pricer {
+    /// The pricing model of `e`.
+    pub fn new(p: &Problem, e: EmployeeIdx, score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64) -> Self {
+        let ir = ModelIr::for_employees(p, vec![e], score, BuildMode::Normal);
+        let assign = ir
+            .cols
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.kind {
+                ColKind::Assign(a) => Some((i, a)),
+                _ => None,
+            })
+            .collect();
+        Pricer {
+            employee: e,
+            lp: ir.to_linear_program(),
+            assign,
+            broken: !ir.broken_constants.is_empty(),
+        }
+    }
+
+    /// The own cost of `roster`'s schedule for this employee, when it keeps every hard own
+    /// row (`None` otherwise): how the initial columns are priced.
+    pub fn cost_of(
+        &self,
+        p: &Problem,
+        roster: &Roster,
+        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+    ) -> Option<(Vec<SlotIdx>, f64)> {
+        let ir = ModelIr::for_employees(p, vec![self.employee], score, BuildMode::Normal);
+        let mine = Roster::new(
+            roster
+                .assignments
+                .iter()
+                .copied()
+                .filter(|a| a.employee == self.employee)
+                .collect(),
+        );
+        let values = ir.values_of(&mine)?;
+        let cost = ir.objective_of(&values);
+        Some((mine.assignments.iter().map(|a| a.slot).collect(), cost))
+    }
+
+    /// Solve the pricing MILP with `dual(x)` the master's price of the assignment `x` (its
+    /// coupling rows' duals times its coefficients there) and `convexity` the dual of this
+    /// employee's convexity row.
+    pub fn price(
+        &self,
+        dual: &dyn Fn(Assignment) -> f64,
+        convexity: f64,
+        cfg: &SolverConfig,
+    ) -> Result<Option<Priced>, BackendError> {
+        let mut lp = self.lp.clone();
+        for &(c, a) in &self.assign {
+            lp.cols[c].cost -= dual(a);
+        }
+        let run = highs_backend::solve_lp(&lp, cfg, None, false)?;
+        let Some(values) = run.values else {
+            return Ok(None);
+        };
+        let objective: f64 = lp.cols.iter().zip(&values).map(|(c, v)| c.cost * v).sum();
+        let cost: f64 = self
+            .lp
+            .cols
+            .iter()
+            .zip(&values)
+            .map(|(c, v)| c.cost * v)
+            .sum();
+        let proven = matches!(run.status, highs::HighsModelStatus::Optimal);
+        let bound = if proven {
+            objective.min(run.bound.unwrap_or(objective))
+        } else {
+            run.bound.unwrap_or(f64::NEG_INFINITY)
+        };
+        let mut slots: Vec<SlotIdx> = self
+            .assign
+            .iter()
+            .filter(|&&(c, _)| values[c] > 0.5)
+            .map(|&(_, a)| a.slot)
+            .collect();
+        slots.sort_unstable();
+        Ok(Some(Priced {
+            slots,
+            cost,
+            reduced_cost: objective - convexity,
+            reduced_cost_bound: bound - convexity,
+        }))
+    }
+}
