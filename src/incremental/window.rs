@@ -1,0 +1,243 @@
+//! The solve window as a problem of its own: the request cut to the days from `solveFromDate`
+//! on, the employee pool after the workforce changes, and the locked work before the window
+//! folded into each employee's [`EmployeeHistory`] (hours per ISO week and month, streaks,
+//! last shift end, weekends, counters) — the one computation both incremental modes share,
+//! so that they build the same sub-problem from the same situation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration};
+use serde_json::{json, Map, Value};
+
+use crate::domain::{
+    Day, EmployeeHistory, EmployeeIdx, FixedAssignment, Horizon, Problem, ShiftIdx, DAY_MINUTES,
+};
+
+/// The problem restricted to the days `from..` of `full`, over the `keep` employees (indices
+/// of `full`, in that order): no slots and an empty locked context yet. Unavailable days and
+/// shift requests before `from` are dropped (the locked days cannot change).
+pub(crate) fn restrict(full: &Problem, from: Day, keep: &[EmployeeIdx]) -> Problem {
+    let horizon = Horizon {
+        start: full.horizon.date(from),
+        days: (full.days() - from).max(1) as u32,
+    };
+    let employees = keep
+        .iter()
+        .map(|&e| {
+            let mut emp = full.employees[e.ix()].clone();
+            emp.unavailable_days = emp
+                .unavailable_days
+                .iter()
+                .filter(|&&d| d >= from)
+                .map(|d| d - from)
+                .collect();
+            emp.requests.retain(|r| r.day >= from);
+            for r in &mut emp.requests {
+                r.day -= from;
+            }
+            emp
+        })
+        .collect();
+    Problem {
+        planning_reference: full.planning_reference.clone(),
+        horizon,
+        shift_types: full.shift_types.clone(),
+        slots: Vec::new(),
+        employees,
+        rules: full.rules.clone(),
+        config: full.config.clone(),
+        locked: crate::domain::LockedContext {
+            history: vec![EmployeeHistory::default(); keep.len()],
+            fixed: Vec::new(),
+        },
+    }
+}
+
+/// Mark `days` (of the restricted problem) unavailable for employee `e`.
+pub(crate) fn make_unavailable(p: &mut Problem, e: EmployeeIdx, days: impl Iterator<Item = Day>) {
+    let emp = &mut p.employees[e.ix()];
+    let mut all: BTreeSet<Day> = emp.unavailable_days.iter().copied().collect();
+    all.extend(days.filter(|&d| d >= 0 && d < p.horizon.days as Day));
+    emp.unavailable_days = all.into_iter().collect();
+}
+
+/// The history of employee `e` of `full` as seen from day `from`: its own locked history
+/// (before the request's horizon) plus the locked shifts `worked` on days `0..from`
+/// (`(day, shift)`, any order).
+pub(crate) fn roll_history(
+    full: &Problem,
+    e: EmployeeIdx,
+    worked: &[(Day, ShiftIdx)],
+    from: Day,
+) -> EmployeeHistory {
+    let base = full.history(e);
+    let mut h = base.clone();
+    let mut days: BTreeMap<Day, Vec<ShiftIdx>> = BTreeMap::new();
+    for &(d, t) in worked.iter().filter(|(d, _)| (0..from).contains(d)) {
+        days.entry(d).or_default().push(t);
+        let m = full.shift_types[t.ix()].duration_minutes;
+        *h.weekly_minutes
+            .entry(full.horizon.iso_week(d))
+            .or_default() += m;
+        *h.monthly_minutes.entry(full.horizon.month(d)).or_default() += m;
+        h.horizon_minutes += m;
+        *h.shifts_per_type.entry(t).or_default() += 1;
+        h.assignments += 1;
+    }
+    if from == 0 {
+        return h;
+    }
+    // Streaks ending on day from-1.
+    let mut streak = 0;
+    let mut d = from - 1;
+    while d >= 0 && days.contains_key(&d) {
+        streak += 1;
+        d -= 1;
+    }
+    h.streak_days = if d < 0 {
+        streak + base.streak_days
+    } else {
+        streak
+    };
+    h.days_off_streak = if h.streak_days > 0 {
+        None
+    } else {
+        match days.keys().next_back() {
+            Some(&last) => Some((from - 1 - last) as u32),
+            None if base.streak_days > 0 => Some(from as u32),
+            None => base.days_off_streak.map(|n| n + from as u32),
+        }
+    };
+    // Last shift and its end.
+    h.last_shift = days.get(&(from - 1)).and_then(|v| v.iter().max().copied());
+    let offset = i64::from(from) * DAY_MINUTES;
+    let ends = days.iter().flat_map(|(&d, ts)| {
+        ts.iter()
+            .filter_map(move |t| full.shift_types[t.ix()].interval_on(d).map(|(_, end)| end))
+    });
+    h.last_shift_end = ends.max().or(base.last_shift_end).map(|end| end - offset);
+    // Weekends wholly before the window (a weekend split by `from` belongs to the window:
+    // C11 sees its locked Saturday through the streak).
+    let weekends = full.horizon.weekend_days();
+    h.weekends_worked = base.weekends_worked
+        + weekends
+            .iter()
+            .filter(|w| w.iter().all(|&d| d < from))
+            .filter(|w| {
+                w.iter().any(|d| days.contains_key(d))
+                    || (w[0] == 0
+                        && base.streak_days > 0
+                        && full.horizon.start.weekday() == chrono::Weekday::Sun)
+            })
+            .count() as u32;
+    h
+}
+
+/// Drop what no rule of `p` reads: locked hours of weeks and months that do not overlap its
+/// horizon. Both modes prune the same way, so their histories compare equal.
+pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem) {
+    let weeks: BTreeSet<_> = p.horizon.weeks().into_iter().map(|(w, _)| w).collect();
+    let months: BTreeSet<_> = p.horizon.months().into_iter().map(|(m, _)| m).collect();
+    h.weekly_minutes.retain(|w, m| weeks.contains(w) && *m > 0);
+    h.monthly_minutes
+        .retain(|k, m| months.contains(k) && *m > 0);
+    h.shifts_per_type.retain(|_, n| *n > 0);
+}
+
+/// Hours from minutes, for the JSON locked context (exact: every minute count round-trips).
+fn hours(minutes: u32) -> f64 {
+    f64::from(minutes) / 60.0
+}
+
+/// The locked context entry of employee `e` of the window problem `p` (history and locked
+/// shifts), in the empty-slots schema's terms; `None` when there is nothing to say.
+pub(crate) fn history_json(p: &Problem, e: EmployeeIdx) -> Option<Value> {
+    let h = p.history(e);
+    let mut o = Map::new();
+    o.insert("employeeId".into(), json!(p.employees[e.ix()].id));
+    if !h.weekly_minutes.is_empty() {
+        let w: Map<String, Value> = h
+            .weekly_minutes
+            .iter()
+            .map(|(k, &m)| (k.to_string(), json!(hours(m))))
+            .collect();
+        o.insert("weeklyHours".into(), Value::Object(w));
+    }
+    if !h.monthly_minutes.is_empty() {
+        let w: Map<String, Value> = h
+            .monthly_minutes
+            .iter()
+            .map(|((y, mo), &m)| (format!("{y:04}-{mo:02}"), json!(hours(m))))
+            .collect();
+        o.insert("monthlyHours".into(), Value::Object(w));
+    }
+    if h.horizon_minutes > 0 {
+        o.insert("horizonHours".into(), json!(hours(h.horizon_minutes)));
+    }
+    if h.streak_days > 0 {
+        o.insert("consecutiveWorkingDays".into(), json!(h.streak_days));
+    } else if let Some(n) = h.days_off_streak {
+        o.insert("consecutiveDaysOff".into(), json!(n));
+    }
+    if let Some(end) = h.last_shift_end {
+        let t = p
+            .horizon
+            .start
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            + Duration::minutes(end);
+        o.insert(
+            "lastShiftEnd".into(),
+            json!(t.format("%Y-%m-%dT%H:%M").to_string()),
+        );
+    }
+    if let Some(t) = h.last_shift {
+        o.insert("lastShiftCode".into(), json!(p.shift_types[t.ix()].code));
+    }
+    if h.weekends_worked > 0 {
+        o.insert("weekendsWorked".into(), json!(h.weekends_worked));
+    }
+    if !h.shifts_per_type.is_empty() {
+        let w: Map<String, Value> = h
+            .shifts_per_type
+            .iter()
+            .map(|(t, &n)| (p.shift_types[t.ix()].code.clone(), json!(n)))
+            .collect();
+        o.insert("shiftsPerType".into(), Value::Object(w));
+    }
+    if h.assignments > 0 {
+        o.insert("assignmentCount".into(), json!(h.assignments));
+    }
+    let mut per_day: BTreeMap<Day, Vec<&str>> = BTreeMap::new();
+    for f in p.locked.fixed.iter().filter(|f| f.employee == e) {
+        per_day
+            .entry(f.day)
+            .or_default()
+            .push(&p.shift_types[f.shift.ix()].code);
+    }
+    if let Some(&last) = per_day.keys().next_back() {
+        let s: Vec<String> = (0..=last)
+            .map(|d| per_day.get(&d).map(|v| v.join("+")).unwrap_or_default())
+            .collect();
+        o.insert("lockedShifts".into(), json!(s.join(",")));
+    }
+    (o.len() > 1).then_some(Value::Object(o))
+}
+
+/// Locked shifts from a `lockedShifts` string ("D,D,,N+E"): `(day, code)` pairs.
+pub(crate) fn parse_locked_shifts(s: &str) -> Vec<(Day, &str)> {
+    s.split(',')
+        .enumerate()
+        .flat_map(|(d, codes)| {
+            codes
+                .split('+')
+                .filter(|c| !c.is_empty())
+                .map(move |c| (d as Day, c))
+        })
+        .collect()
+}
+
+/// Fixed assignments sorted (employee, day, shift), the order both modes use.
+pub(crate) fn sort_fixed(fixed: &mut [FixedAssignment]) {
+    fixed.sort_by_key(|f| (f.employee, f.day, f.shift));
+}
