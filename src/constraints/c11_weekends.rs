@@ -234,4 +234,32 @@ mod tests {
         assert_eq!(verdict(&p, &[(6, "N")]), (true, 0.0));
         assert_eq!(verdict(&p, &[(13, "N")]), (false, 0.0));
     }
+
+    /// Issue 4: a horizon starting on a Sunday whose Saturday was worked (locked streak) has
+    /// that weekend worked already: working the Sunday adds none, the next weekend is one too
+    /// many with a limit of 1.
+    #[test]
+    fn weekend_split_by_the_horizon_start_counts_its_locked_saturday() {
+        let mut req = crate::testkit::request(1, 8, 1);
+        req["planningHorizon"] = json!({"startDate": "2025-12-07", "endDate": "2025-12-14"});
+        req["employees"][0]["contract"] = json!({"maxWeekends": 1});
+        let list: Vec<serde_json::Value> = crate::constraints::RuleId::ALL
+            .iter()
+            .map(|id| match id.as_str() {
+                "C11" => json!({"id": "C11"}),
+                other => json!({"id": other, "enabled": false}),
+            })
+            .collect();
+        req["constraintList"] = json!(list);
+        req["solverConfig"]["affinityWeight"] = json!(0);
+        req["lockedContext"] = json!({"employeeAssignments": [
+            {"employeeId": "E0", "consecutiveWorkingDays": 1}
+        ]});
+        let p = crate::input::request_from_value(&req).expect("valid");
+        // Sunday 7th (day 0) is in the locked Saturday's weekend; Saturday 13th is another.
+        assert_eq!(verdict(&p, &[(0, "D")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(6, "D")]), (false, 0.0));
+        assert!(admits(&p, &[], 0, "D"));
+        assert!(!admits(&p, &[], 6, "D"));
+    }
 }

@@ -241,3 +241,95 @@ pub(crate) fn parse_locked_shifts(s: &str) -> Vec<(Day, &str)> {
 pub(crate) fn sort_fixed(fixed: &mut [FixedAssignment]) {
     fixed.sort_by_key(|f| (f.employee, f.day, f.shift));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::request;
+
+    fn problem(days: u32, locked: Option<Value>) -> Problem {
+        let mut req = request(2, days, 1);
+        if let Some(l) = locked {
+            req["lockedContext"] = json!({"employeeAssignments": [l]});
+        }
+        crate::input::request_from_value(&req).expect("valid")
+    }
+
+    /// The history computed from locked shifts survives the JSON of the empty-slots mode:
+    /// written by `history_json`, read back by the request's own locked-context reader.
+    #[test]
+    fn rolled_history_round_trips_through_json() {
+        // From Wednesday 2025-12-03 (day 2), E0 has N on Mon 1st and D on Tue 2nd … but N
+        // ends 06:00 on the 2nd: use D on the 1st and N on the 2nd (ends 06:00 on the 3rd).
+        let full = problem(
+            14,
+            Some(json!({"employeeId": "E0", "consecutiveWorkingDays": 2})),
+        );
+        let (d, n) = (
+            full.shift_by_code("D").unwrap(),
+            full.shift_by_code("N").unwrap(),
+        );
+        let from = 2;
+        let keep = [EmployeeIdx(0), EmployeeIdx(1)];
+        let mut sub = restrict(&full, from, &keep);
+        let mut h = roll_history(&full, EmployeeIdx(0), &[(0, d), (1, n)], from);
+        prune(&mut h, &sub);
+        assert_eq!(h.streak_days, 4, "2 locked days + the 2 before the horizon");
+        assert_eq!(h.last_shift, Some(n));
+        assert_eq!(
+            h.last_shift_end,
+            Some(6 * 60),
+            "06:00 on the first window day"
+        );
+        assert_eq!(h.weekly_minutes.values().sum::<u32>(), 16 * 60);
+        assert_eq!(h.assignments, 2);
+        sub.locked.history[0] = h.clone();
+        sub.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 3,
+            shift: d,
+            slot: None,
+        });
+        let entry = history_json(&sub, EmployeeIdx(0)).expect("something to say");
+        assert_eq!(entry["lockedShifts"], ",,,D");
+        assert_eq!(history_json(&sub, EmployeeIdx(1)), None);
+        let raw: crate::input::raw::RawLockedContext =
+            serde_json::from_value(json!({"employeeAssignments": [entry]})).unwrap();
+        let back = crate::input::locked_history(&raw, &sub).expect("valid");
+        let mut expected = h;
+        // Counters C9/C13 travel in the empty-slots fields, not the fresh request's.
+        expected.shifts_per_type.clear();
+        expected.assignments = 0;
+        assert_eq!(back[0], expected);
+    }
+
+    /// Days off before the window: counted back to the last locked shift, or added to the
+    /// request's own streak of days off when nothing was worked.
+    #[test]
+    fn days_off_streak_before_the_window() {
+        let full = problem(
+            14,
+            Some(json!({"employeeId": "E0", "consecutiveDaysOff": 3})),
+        );
+        let d = full.shift_by_code("D").unwrap();
+        let h = roll_history(&full, EmployeeIdx(0), &[(1, d)], 5);
+        assert_eq!((h.streak_days, h.days_off_streak), (0, Some(3)));
+        let h = roll_history(&full, EmployeeIdx(0), &[], 5);
+        assert_eq!((h.streak_days, h.days_off_streak), (0, Some(8)));
+        assert_eq!(h.last_shift_end, None);
+    }
+
+    /// A weekend wholly before the window counts; one split by the window start does not
+    /// (C11 sees its Saturday through the streak).
+    #[test]
+    fn weekends_before_the_window() {
+        let full = problem(14, None);
+        let d = full.shift_by_code("D").unwrap();
+        // Sat 6th (day 5) worked; window from Sun 7th: split weekend, not counted.
+        let h = roll_history(&full, EmployeeIdx(0), &[(5, d)], 6);
+        assert_eq!((h.weekends_worked, h.streak_days), (0, 1));
+        // Window from Mon 8th: the weekend is wholly before it.
+        let h = roll_history(&full, EmployeeIdx(0), &[(5, d)], 7);
+        assert_eq!(h.weekends_worked, 1);
+    }
+}
