@@ -831,5 +831,6 @@ fn snapshot_full_roster_output() {
         out["solverRun"]["milp"]["solveSeconds"] = json!("[time]");
     }
     out["incrementalSolve"]["prepareSeconds"] = json!("[time]");
+    out["incrementalSolve"]["classificationSeconds"] = json!("[time]");
     insta::assert_json_snapshot!("incremental_full_roster", out);
 }

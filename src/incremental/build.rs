@@ -314,6 +314,7 @@ enum Class {
 
 fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
     let full = request_data(&raw.request_data, &raw.employee_changes.new_joiners)?;
+    let t0 = std::time::Instant::now();
     let mut errs = Errs::default();
     let cutoff = raw
         .temporal_window
@@ -557,6 +558,7 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
         request_data: request,
         employee_changes: changes_json(&raw.employee_changes),
         prepare_seconds: 0.0,
+        classify_seconds: t0.elapsed().as_secs_f64(),
     })
 }
 
@@ -588,6 +590,7 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
         );
     }
     let full = request_data(&raw.request_data, &raw.employee_changes.new_joiners)?;
+    let t0 = std::time::Instant::now();
     let c1 = raw
         .locked_context
         .as_ref()
@@ -795,6 +798,7 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
         request_data: request,
         employee_changes: changes_json(&raw.employee_changes),
         prepare_seconds: 0.0,
+        classify_seconds: t0.elapsed().as_secs_f64(),
     })
 }
 

@@ -22,6 +22,7 @@
 //! it was given.
 
 mod build;
+pub mod generate;
 mod raw;
 mod window;
 
@@ -271,8 +272,13 @@ pub struct Prepared {
     pub request_data: Value,
     /// The workforce changes as given (for the empty-slots request written from this one).
     pub employee_changes: Option<Value>,
-    /// Seconds spent reading, classifying and computing the locked context.
+    /// Seconds spent reading (both schemas, requestData's semantics), classifying and
+    /// computing the locked context.
     pub prepare_seconds: f64,
+    /// Of those, seconds spent after requestData was read: classification, employee pool,
+    /// locked context and open positions (full roster), or reading the client's locked
+    /// context and matching the empty slots (empty slots).
+    pub classify_seconds: f64,
 }
 
 /// Read either incremental request kind (see [`detect`]).
@@ -331,6 +337,7 @@ pub fn incremental_json(prep: &Prepared, sol: &Solution, scorer: &dyn Scorer) ->
         "unfilledSlotCount": wanted - filled,
         "reasons": reasons,
         "prepareSeconds": prep.prepare_seconds,
+        "classificationSeconds": prep.classify_seconds,
     });
     if prep.mode == Mode::FullRoster {
         let shift_rank: BTreeMap<&str, usize> = prep
