@@ -502,8 +502,13 @@ mod properties {
             {"id": "C2", "params": {"maxHoursPerWeek": 48}},
             {"id": "C3", "params": {"maxConsecutiveDays": 6}},
             {"id": "C4", "params": {"minRestHours": 11}},
-            {"id": "C11", "params": {"maxWeekends": 2}}
+            {"id": "C8", "params": {"maxTotalHours": 60, "maxMonthlyHours": 56}},
+            {"id": "C9", "params": {"maxShiftsPerType": {"N": 4}}},
+            {"id": "C11", "params": {"maxWeekends": 2}},
+            {"id": "C13", "params": {"maxAssignments": 7}}
         ]);
+        // A "cannot follow" list, so the last locked shift's type matters (C4).
+        req["shiftTypes"][1]["cannotFollow"] = json!(["D"]);
         let mut prev = solve_fresh(&req);
         let cutoff = date(s.cutoff);
         // Open some positions after the cutoff.

@@ -510,7 +510,7 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
     // Locked context of the pool.
     for (i, &fe) in pool.iter().enumerate() {
         let mut h = roll_history(&full, fe, &worked[fe.ix()], from);
-        prune(&mut h, &sub);
+        prune(&mut h, &sub, EmployeeIdx(i as u32));
         sub.locked.history[i] = h;
     }
     sort_fixed(&mut fixed);
@@ -693,7 +693,7 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
         sub.locked.fixed = fixed;
         for i in 0..sub.employees.len() {
             let mut h = std::mem::take(&mut sub.locked.history[i]);
-            prune(&mut h, &sub);
+            prune(&mut h, &sub, EmployeeIdx(i as u32));
             sub.locked.history[i] = h;
         }
     }

@@ -133,15 +133,49 @@ pub(crate) fn roll_history(
     h
 }
 
-/// Drop what no rule of `p` reads: locked hours of weeks and months that do not overlap its
-/// horizon. Both modes prune the same way, so their histories compare equal.
-pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem) {
+/// Drop what no rule of `p` reads for employee `e`: locked hours of weeks and months that do
+/// not overlap its horizon, and the counters of rules that set no limit for `e` (C8 totals,
+/// C9 shifts per type, C11 weekends, C13 assignments), and the last shift's type when no
+/// shift type has a "cannot follow" list. Both modes prune the same way, so their histories
+/// compare equal — and the empty-slots locked context stays small.
+pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem, e: EmployeeIdx) {
+    use crate::constraints::RuleId;
     let weeks: BTreeSet<_> = p.horizon.weeks().into_iter().map(|(w, _)| w).collect();
     let months: BTreeSet<_> = p.horizon.months().into_iter().map(|(m, _)| m).collect();
     h.weekly_minutes.retain(|w, m| weeks.contains(w) && *m > 0);
     h.monthly_minutes
         .retain(|k, m| months.contains(k) && *m > 0);
     h.shifts_per_type.retain(|_, n| *n > 0);
+    let c = &p.employees[e.ix()].contract;
+    // A rule limits `e` when it is on and the contract or the rule's parameters give a limit
+    // (the catalog's limits have no defaults: an absent parameter is no limit).
+    let limits = |id: RuleId, contract: bool| {
+        p.rules.is_on(id)
+            && (contract
+                || p.rules.resolved.get(&id).is_some_and(|v| {
+                    v.as_object()
+                        .is_some_and(|o| o.values().any(|x| !x.is_null()))
+                }))
+    };
+    let c8 = c.max_total_minutes.is_some()
+        || c.min_total_minutes.is_some()
+        || c.max_monthly_minutes.is_some();
+    if !limits(RuleId::C8, c8) {
+        h.horizon_minutes = 0;
+        h.monthly_minutes.clear();
+    }
+    if !limits(RuleId::C9, !c.max_shifts_per_type.is_empty()) {
+        h.shifts_per_type.clear();
+    }
+    if !limits(RuleId::C11, c.max_weekends.is_some()) {
+        h.weekends_worked = 0;
+    }
+    if !limits(RuleId::C13, c.max_assignments.is_some()) {
+        h.assignments = 0;
+    }
+    if p.shift_types.iter().all(|t| t.cannot_follow.is_empty()) {
+        h.last_shift = None;
+    }
 }
 
 /// Hours from minutes, for the JSON locked context (exact: every minute count round-trips).
@@ -273,16 +307,17 @@ mod tests {
         let keep = [EmployeeIdx(0), EmployeeIdx(1)];
         let mut sub = restrict(&full, from, &keep);
         let mut h = roll_history(&full, EmployeeIdx(0), &[(0, d), (1, n)], from);
-        prune(&mut h, &sub);
+        assert_eq!((h.last_shift, h.assignments), (Some(n), 2));
+        prune(&mut h, &sub, EmployeeIdx(0));
+        // No "cannot follow" lists and no C13 limit: nothing reads these.
+        assert_eq!((h.last_shift, h.assignments), (None, 0));
         assert_eq!(h.streak_days, 4, "2 locked days + the 2 before the horizon");
-        assert_eq!(h.last_shift, Some(n));
         assert_eq!(
             h.last_shift_end,
             Some(6 * 60),
             "06:00 on the first window day"
         );
         assert_eq!(h.weekly_minutes.values().sum::<u32>(), 16 * 60);
-        assert_eq!(h.assignments, 2);
         sub.locked.history[0] = h.clone();
         sub.locked.fixed.push(FixedAssignment {
             employee: EmployeeIdx(0),
