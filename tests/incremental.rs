@@ -433,6 +433,37 @@ fn long_leave_frees_the_period_only() {
     check_merged(&prep, &out);
 }
 
+/// An open position outside the solve window stays open (it is not an error, and it is not
+/// filled), while the open ones inside are filled.
+#[test]
+fn open_positions_outside_the_window_stay_open() {
+    let req = request(4, 10, 1, 0);
+    let mut prev = solve_fresh(&req);
+    for item in prev["assignments"].as_array_mut().unwrap() {
+        if ["2025-12-06", "2025-12-09"].contains(&s(item, "date")) && s(item, "shiftCode") == "D" {
+            item["status"] = json!("UNASSIGNED");
+            item.as_object_mut().unwrap().remove("employeeId");
+        }
+    }
+    let doc = full_request(
+        &req,
+        &prev,
+        ("2025-12-04", "2025-12-05", "2025-12-07"),
+        json!({}),
+    );
+    let (prep, _, out) = run(&doc);
+    assert_eq!(out["incrementalSolve"]["emptySlotCount"], 1);
+    assert_eq!(out["incrementalSolve"]["reasons"]["UNASSIGNED"], 1);
+    let a = assignments(&out);
+    assert!(a
+        .iter()
+        .any(|x| s(x, "date") == "2025-12-06" && s(x, "shiftCode") == "D"));
+    assert!(!a
+        .iter()
+        .any(|x| s(x, "date") == "2025-12-09" && s(x, "shiftCode") == "D"));
+    check_merged(&prep, &out);
+}
+
 /// `roster diff` of two rosters, by employee and date.
 #[test]
 fn diff_by_employee_and_date() {
@@ -683,6 +714,38 @@ mod binary {
         // The merged roster checks on the request's horizon (E3 is still in requestData).
         write(d, "req.json", &read("inc.json")["requestData"]);
         roster(d, &["check", "req.json", "full.json"]).expect_code(0);
+        // The same through check/validate with the incremental requests themselves.
+        let r = roster(d, &["check", "inc.json", "full.json"]);
+        r.expect_code(0);
+        assert!(
+            r.stderr.contains("feasible") && r.stderr.contains("merged roster"),
+            "{}",
+            r.stderr
+        );
+        let r = roster(d, &["check", "small.json", "filled.json"]);
+        r.expect_code(0);
+        assert!(r.stderr.contains("matches"), "{}", r.stderr);
+        let r = roster(d, &["validate", "inc.json"]);
+        r.expect_code(0);
+        assert!(
+            r.stdout.contains("full_roster") && r.stdout.contains("solvable"),
+            "{}",
+            r.stdout
+        );
+        roster(d, &["validate", "small.json"]).expect_code(0);
+        // Giving a new slot to someone locked on another shift that day breaks one shift per
+        // day in the window (the locked context counted): check says so (exit 5).
+        let mut bad = filled.clone();
+        let first = bad["assignments"][0].clone();
+        let busy = assignments(&full)
+            .into_iter()
+            .find(|a| s(a, "date") == s(&first, "date") && s(a, "slotId") != s(&first, "slotId"))
+            .expect("someone is locked on another shift that day");
+        bad["assignments"][0]["employeeId"] = busy["employeeId"].clone();
+        write(d, "bad-filled.json", &bad);
+        let r = roster(d, &["check", "small.json", "bad-filled.json"]);
+        r.expect_code(5);
+        assert!(r.stderr.contains("C5"), "{}", r.stderr);
         // diff OLD NEW = the changed assignments of the incremental block.
         let r = roster(d, &["diff", "prev.json", "full.json"]);
         r.expect_code(0);

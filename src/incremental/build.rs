@@ -431,6 +431,11 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
             Some(id) if ch.on_leave(id, date) => Class::Solvable(Reason::LongLeave),
             Some(_) => Class::Locked,
         };
+        // An open position outside the window stays open: nobody asked to fill it.
+        let class = match class {
+            Class::Solvable(Reason::Unassigned) if !(from..=to).contains(&day) => Class::Locked,
+            c => c,
+        };
         classification.previous += 1;
         match class {
             Class::Solvable(reason) => {
