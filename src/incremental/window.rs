@@ -154,7 +154,7 @@ pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem, e: EmployeeIdx) {
             && (contract
                 || p.rules.resolved.get(&id).is_some_and(|v| {
                     v.as_object()
-                        .is_some_and(|o| o.values().any(|x| !x.is_null()))
+                        .is_some_and(|o| o.values().any(|x| !is_empty_json(x)))
                 }))
     };
     let c8 = c.max_total_minutes.is_some()
@@ -175,6 +175,38 @@ pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem, e: EmployeeIdx) {
     }
     if p.shift_types.iter().all(|t| t.cannot_follow.is_empty()) {
         h.last_shift = None;
+    }
+    // The last shift's end matters to C4 only while a shift of the window could start within
+    // the minimum rest of it (the earliest start on day 0 is the earliest of all). Kept when
+    // its type is kept: the reader derives the end from the type otherwise.
+    if let (Some(end), None) = (h.last_shift_end, h.last_shift) {
+        let rest = c.min_rest_minutes.map(i64::from).or_else(|| {
+            p.rules
+                .resolved
+                .get(&RuleId::C4)
+                .and_then(|v| v.get("minRestHours"))
+                .and_then(serde_json::Value::as_f64)
+                .map(|hours| (hours * 60.0).round() as i64)
+        });
+        let earliest = p.shift_types.iter().filter_map(|t| t.start_minute).min();
+        let clear = match (rest, earliest) {
+            (Some(r), Some(s)) => i64::from(s) - end >= r,
+            (_, None) => true, // no clock times: C4 never compares against the end
+            (None, Some(_)) => false,
+        };
+        if !p.rules.is_on(RuleId::C4) || clear {
+            h.last_shift_end = None;
+        }
+    }
+}
+
+/// `null`, `{}` or `[]`: a parameter that sets no limit.
+fn is_empty_json(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
     }
 }
 
