@@ -464,6 +464,48 @@ fn open_positions_outside_the_window_stay_open() {
     check_merged(&prep, &out);
 }
 
+/// requestData's own locked context (history before its horizon) counts in full-roster mode
+/// and is folded into the locked context `roster locked-context` writes: E3 (the favourite)
+/// has a 5-day streak before 2025-12-01 and a locked D on the 1st, so with C3 max 5 it cannot
+/// take the 2nd … in either mode. Reasons given by the client (MANUAL_RELEASE) are counted.
+#[test]
+fn request_history_before_the_horizon_is_folded_in() {
+    let mut req = request(4, 7, 1, 0);
+    req["constraintList"] = json!([
+        {"id": "C3", "params": {"maxConsecutiveDays": 6}},
+        {"id": "C4", "params": {"minRestHours": 11}}
+    ]);
+    req["lockedContext"] = json!({"employeeAssignments": [
+        {"employeeId": "E3", "consecutiveWorkingDays": 5}
+    ]});
+    let prev = json!({"assignments": [
+        {"slotId": "day/2025-12-01", "date": "2025-12-01", "shiftCode": "D", "employeeId": "E3"}
+    ]});
+    let doc = full_request(
+        &req,
+        &prev,
+        ("2025-12-01", "2025-12-02", "2025-12-07"),
+        json!({}),
+    );
+    let (prep, sol, out) = run(&doc);
+    let e3 = prep.problem.employee_by_id("E3").unwrap();
+    assert_eq!(prep.problem.history(e3).streak_days, 6);
+    let e3_on_2nd = |o: &Value| {
+        assignments(o)
+            .iter()
+            .any(|a| s(a, "employeeId") == "E3" && s(a, "date") == "2025-12-02")
+    };
+    assert!(!e3_on_2nd(&out), "{out:#}");
+    let mut small = incremental::empty_slots_request(&prep);
+    assert!(small["requestData"].get("lockedContext").is_none());
+    small["emptySlots"][0]["reason"] = json!("MANUAL_RELEASE");
+    let (prep2, sol2, out2) = run(&small);
+    assert_eq!(prep2.problem.history(e3).streak_days, 6);
+    assert!(!e3_on_2nd(&out2), "{out2:#}");
+    assert_eq!(out2["incrementalSolve"]["reasons"]["MANUAL_RELEASE"], 1);
+    assert!((sol.objective.unwrap() - sol2.objective.unwrap()).abs() < 1e-9);
+}
+
 /// `roster diff` of two rosters, by employee and date.
 #[test]
 fn diff_by_employee_and_date() {
