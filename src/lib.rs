@@ -20,6 +20,7 @@ pub mod domain;
 pub mod generate;
 pub mod heuristics;
 pub mod import;
+pub mod incremental;
 pub mod input;
 pub mod model;
 pub mod output;

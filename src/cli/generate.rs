@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use roster::generate::{generate, GenerateSpec};
+use roster::incremental::generate::SituationSpec;
 
 use super::{write_json, EXIT_OK};
 
@@ -29,6 +30,17 @@ pub struct Args {
     /// First date (Monday recommended).
     #[arg(long, default_value = "2025-12-01")]
     start: chrono::NaiveDate,
+    /// Write a full-roster incremental request instead: a greedy_ml previous roster (demand
+    /// set to what it filled), cutoff after day `--cutoff-day`, departures freeing at least
+    /// `--solvable` positions.
+    #[arg(long)]
+    incremental: bool,
+    /// Last locked day (0-based) of `--incremental`.
+    #[arg(long, default_value_t = 9)]
+    cutoff_day: u32,
+    /// Positions to free with `--incremental`.
+    #[arg(long, default_value_t = 50)]
+    solvable: u32,
     /// Write here instead of stdout.
     #[arg(short, long)]
     output: Option<PathBuf>,
@@ -44,6 +56,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         seed: a.seed,
         start: a.start,
     };
+    if a.incremental {
+        anyhow::ensure!(
+            a.cutoff_day + 1 < a.days,
+            "--cutoff-day must leave at least one day in the horizon"
+        );
+        let doc = roster::incremental::generate::situation(&SituationSpec {
+            request: spec,
+            cutoff_day: a.cutoff_day,
+            solvable: a.solvable,
+        });
+        write_json(a.output.as_ref(), &doc)?;
+        return Ok(EXIT_OK);
+    }
     write_json(a.output.as_ref(), &generate(&spec))?;
     Ok(EXIT_OK)
 }

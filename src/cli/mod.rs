@@ -8,8 +8,10 @@ mod assign;
 mod bench;
 mod check;
 mod constraints;
+mod diff;
 mod generate;
 mod import;
+mod locked_context;
 mod solve;
 mod validate;
 
@@ -49,7 +51,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Solve a roster request (or a task request: it has a `tasks` key).
+    /// Solve a roster request (or a task request: `tasks`; or an incremental one:
+    /// `previousRoster` or `emptySlots`).
     Solve(solve::Args),
     /// Assign pending tasks to employees (task request).
     Assign(assign::Args),
@@ -65,6 +68,10 @@ enum Command {
     Import(import::Args),
     /// Run benchmark instances and compare with their published values.
     Bench(bench::Args),
+    /// Compare two rosters: assignments added, removed, changed (by employee and date).
+    Diff(diff::Args),
+    /// From a full-roster incremental request, the equivalent empty-slots request.
+    LockedContext(locked_context::Args),
 }
 
 /// Parse arguments and run.
@@ -80,6 +87,8 @@ pub fn run() -> ExitCode {
         Command::Generate(a) => generate::run(a),
         Command::Import(a) => import::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::LockedContext(a) => locked_context::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,9 +1,11 @@
-//! `roster solve INPUT [-o OUT] [--method …] [--time-limit S]`: a roster request, or a task
-//! request (detected by its `tasks` key), which goes to `roster assign`'s code.
+//! `roster solve INPUT [-o OUT] [--method …] [--time-limit S]`: a roster request, a task
+//! request (detected by its `tasks` key), which goes to `roster assign`'s code, or an
+//! incremental request (`previousRoster` or `emptySlots`, see `roster::incremental`).
 
 use std::path::PathBuf;
 
-use roster::domain::{Method, WarmStart};
+use roster::domain::{Method, SolverConfig, WarmStart};
+use roster::incremental::RequestKind;
 use roster::solve::{SolveOptions, Status};
 
 use super::{read_input, write_json, EXIT_INFEASIBLE, EXIT_NO_SOLUTION, EXIT_OK};
@@ -38,10 +40,14 @@ pub struct Args {
 pub fn run(a: Args) -> anyhow::Result<u8> {
     let text = read_input(&a.input)?;
     let value = roster::input::parse_json(&text, "roster request")?;
-    if value.get("tasks").is_some() {
+    let kind = roster::incremental::detect(&value)?;
+    if matches!(kind, RequestKind::FullRoster | RequestKind::EmptySlots) {
+        return incremental(&value, &a);
+    }
+    if kind == RequestKind::Tasks {
         let o = super::assign::Overrides {
-            method: a.method,
-            warm_start: a.warm_start,
+            method: a.method.clone(),
+            warm_start: a.warm_start.clone(),
             time_limit: a.time_limit,
             threads: a.threads,
             seed: a.seed,
@@ -50,15 +56,64 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         return super::assign::run_value(&value, a.output.as_ref(), &o);
     }
     let mut p = roster::input::request_from_value(&value)?;
+    overrides(&mut p.config, &a)?;
+    let opts = SolveOptions {
+        solver_log: a.solver_log,
+        ..Default::default()
+    };
+    let sol = roster::solve::solve(&p, &opts)?;
+    let doc = roster::output::solution_json(&p, &sol, opts.scorer);
+    write_json(a.output.as_ref(), &doc)?;
+    eprint!("{}", roster::output::human_summary(&p, &sol));
+    Ok(exit_code(sol.status))
+}
+
+fn exit_code(status: Status) -> u8 {
+    match status {
+        Status::Optimal | Status::Feasible | Status::NoSlots => EXIT_OK,
+        Status::Infeasible => EXIT_INFEASIBLE,
+        Status::TimeLimitNoSolution | Status::NoSolution => EXIT_NO_SOLUTION,
+    }
+}
+
+/// An incremental request: the window problem solved by the same engine, locked assignments
+/// merged back verbatim.
+fn incremental(value: &serde_json::Value, a: &Args) -> anyhow::Result<u8> {
+    let mut prep = roster::incremental::load(value)?;
+    overrides(&mut prep.problem.config, a)?;
+    let opts = SolveOptions {
+        solver_log: a.solver_log,
+        ..Default::default()
+    };
+    let sol = roster::solve::solve(&prep.problem, &opts)?;
+    let doc = roster::incremental::incremental_json(&prep, &sol, opts.scorer);
+    write_json(a.output.as_ref(), &doc)?;
+    let inc = &doc["incrementalSolve"];
+    eprintln!(
+        "incremental ({}): {} open position(s) from {} to {}, {} filled, {} unfilled; prepared in {:.3} s",
+        prep.mode.as_str(),
+        inc["emptySlotCount"],
+        prep.solve_from,
+        prep.solve_to,
+        inc["filledSlotCount"],
+        inc["unfilledSlotCount"],
+        prep.prepare_seconds
+    );
+    eprint!("{}", roster::output::human_summary(&prep.problem, &sol));
+    Ok(exit_code(sol.status))
+}
+
+/// The command-line overrides of `solverConfig`.
+fn overrides(c: &mut SolverConfig, a: &Args) -> anyhow::Result<()> {
     if let Some(m) = &a.method {
-        p.config.method = match m.as_str() {
+        c.method = match m.as_str() {
             "greedy_ml" => Method::GreedyMl,
             "balanced_ml" => Method::BalancedMl,
             _ => Method::Milp,
         };
     }
     if let Some(w) = &a.warm_start {
-        p.config.warm_start = match w.as_str() {
+        c.warm_start = match w.as_str() {
             "none" => WarmStart::None,
             "balanced_ml" => WarmStart::BalancedMl,
             _ => WarmStart::GreedyMl,
@@ -69,26 +124,14 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             t > 0.0 && t.is_finite(),
             "--time-limit must be a positive number of seconds"
         );
-        p.config.time_limit_seconds = t;
+        c.time_limit_seconds = t;
     }
     if let Some(t) = a.threads {
         anyhow::ensure!(t >= 1, "--threads must be at least 1");
-        p.config.threads = t;
+        c.threads = t;
     }
     if let Some(s) = a.seed {
-        p.config.seed = s;
+        c.seed = s;
     }
-    let opts = SolveOptions {
-        solver_log: a.solver_log,
-        ..Default::default()
-    };
-    let sol = roster::solve::solve(&p, &opts)?;
-    let doc = roster::output::solution_json(&p, &sol, opts.scorer);
-    write_json(a.output.as_ref(), &doc)?;
-    eprint!("{}", roster::output::human_summary(&p, &sol));
-    Ok(match sol.status {
-        Status::Optimal | Status::Feasible | Status::NoSlots => EXIT_OK,
-        Status::Infeasible => EXIT_INFEASIBLE,
-        Status::TimeLimitNoSolution | Status::NoSolution => EXIT_NO_SOLUTION,
-    })
+    Ok(())
 }

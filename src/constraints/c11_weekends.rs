@@ -2,7 +2,10 @@
 //! worked when the employee works any shift on either day; worked weekends in the horizon plus
 //! `history.weekends_worked` stay at or under the limit (the Curtois & Qu `MaxWeekends`). A
 //! weekend cut by the horizon edge counts with the days inside; `history.weekends_worked`
-//! counts weekends before the horizon only. Soft: penalty per extra weekend.
+//! counts weekends before the horizon only. A weekend split by the horizon start (day 0 is a
+//! Sunday) whose Saturday was worked — the locked streak runs into the horizon — is a worked
+//! weekend of the horizon, not of `history.weekends_worked` (so an incremental re-solve from a
+//! Sunday counts it once). Soft: penalty per extra weekend.
 //!
 //! Encoding: one continuous `y[e,w] ∈ [0,1]` per weekend with `y ≥` the work of each day (of
 //! each column when one-shift-per-day is not hard, since a day's work may then exceed 1), and
@@ -13,6 +16,7 @@
 //!
 //! [`Horizon::weekends`]: crate::domain::Horizon::weekends
 
+use chrono::Datelike;
 use serde::Deserialize;
 
 use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
@@ -49,18 +53,30 @@ impl Weekends {
             .or(self.params.max_weekends)
     }
 
+    /// Whether the horizon starts on a Sunday whose Saturday `e` worked (locked streak).
+    fn locked_saturday(p: &Problem, e: EmployeeIdx) -> bool {
+        p.horizon.start.weekday() == chrono::Weekday::Sun && p.history(e).streak_days > 0
+    }
+
+    /// Whether `e` works the weekend `days` (its locked Saturday before day 0 included).
+    fn works_weekend(p: &Problem, s: &Schedules, e: EmployeeIdx, days: &[Day]) -> bool {
+        days.iter().any(|&d| s.works(e, d)) || (days[0] == 0 && Self::locked_saturday(p, e))
+    }
+
     /// Weekends of the horizon `e` works in (as their horizon days).
     fn worked(p: &Problem, s: &Schedules, e: EmployeeIdx) -> Vec<Vec<Day>> {
         p.horizon
             .weekend_days()
             .into_iter()
-            .filter(|days| days.iter().any(|&d| s.works(e, d)))
+            .filter(|days| Self::works_weekend(p, s, e, days))
             .collect()
     }
 
     /// `1` when `e` works weekend `days`, as a linear expression (auxiliary column if needed).
     fn weekend_worked(m: &mut ModelIr, e: EmployeeIdx, days: &[Day]) -> Lin {
-        if days.iter().any(|&d| m.fixed(e, d).is_some()) {
+        if days.iter().any(|&d| m.fixed(e, d).is_some())
+            || (days[0] == 0 && Self::locked_saturday(m.problem, e))
+        {
             return Lin {
                 terms: Vec::new(),
                 constant: 1.0,
@@ -167,12 +183,12 @@ impl Rule for Weekends {
             return true;
         };
         let weekends = p.horizon.weekend_days();
-        if weekends[weekend].iter().any(|&d| s.works(e, d)) {
+        if Self::works_weekend(p, s, e, &weekends[weekend]) {
             return true; // already a worked weekend
         }
         let worked = weekends
             .iter()
-            .filter(|days| days.iter().any(|&d| s.works(e, d)))
+            .filter(|days| Self::works_weekend(p, s, e, days))
             .count() as u32;
         worked + p.history(e).weekends_worked < max
     }
@@ -217,5 +233,33 @@ mod tests {
         });
         assert_eq!(verdict(&p, &[(6, "N")]), (true, 0.0));
         assert_eq!(verdict(&p, &[(13, "N")]), (false, 0.0));
+    }
+
+    /// Issue 4: a horizon starting on a Sunday whose Saturday was worked (locked streak) has
+    /// that weekend worked already: working the Sunday adds none, the next weekend is one too
+    /// many with a limit of 1.
+    #[test]
+    fn weekend_split_by_the_horizon_start_counts_its_locked_saturday() {
+        let mut req = crate::testkit::request(1, 8, 1);
+        req["planningHorizon"] = json!({"startDate": "2025-12-07", "endDate": "2025-12-14"});
+        req["employees"][0]["contract"] = json!({"maxWeekends": 1});
+        let list: Vec<serde_json::Value> = crate::constraints::RuleId::ALL
+            .iter()
+            .map(|id| match id.as_str() {
+                "C11" => json!({"id": "C11"}),
+                other => json!({"id": other, "enabled": false}),
+            })
+            .collect();
+        req["constraintList"] = json!(list);
+        req["solverConfig"]["affinityWeight"] = json!(0);
+        req["lockedContext"] = json!({"employeeAssignments": [
+            {"employeeId": "E0", "consecutiveWorkingDays": 1}
+        ]});
+        let p = crate::input::request_from_value(&req).expect("valid");
+        // Sunday 7th (day 0) is in the locked Saturday's weekend; Saturday 13th is another.
+        assert_eq!(verdict(&p, &[(0, "D")]), (true, 0.0));
+        assert_eq!(verdict(&p, &[(6, "D")]), (false, 0.0));
+        assert!(admits(&p, &[], 0, "D"));
+        assert!(!admits(&p, &[], 6, "D"));
     }
 }

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::domain::Problem;
 
+pub(crate) use validate::locked_history;
 pub use validate::{build_problem, DEFAULT_OVER_WEIGHT, DEFAULT_UNDER_WEIGHT, MAX_HORIZON_DAYS};
 
 /// One problem with the input.

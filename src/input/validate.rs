@@ -607,6 +607,45 @@ fn pointer_token(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
+/// The locked histories of `raw` read against an already built problem (its horizon,
+/// employees and shift types), with the same rules and error pointers
+/// (`/lockedContext/employeeAssignments/…`) as a request's own `lockedContext`. The
+/// incremental modes use it to read a client's locked context against the solve window.
+pub(crate) fn locked_history(
+    raw: &RawLockedContext,
+    p: &Problem,
+) -> Result<Vec<EmployeeHistory>, Vec<InputError>> {
+    let mut errs = Errs {
+        list: Vec::new(),
+        horizon_known: true,
+    };
+    let employees: BTreeMap<&str, EmployeeIdx> = p
+        .employees
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), EmployeeIdx(i as u32)))
+        .collect();
+    let shifts: BTreeMap<&str, ShiftIdx> = p
+        .shift_types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.code.as_str(), ShiftIdx(i as u32)))
+        .collect();
+    let locked = build_locked(
+        Some(raw),
+        &p.horizon,
+        &employees,
+        &shifts,
+        &p.shift_types,
+        &mut errs,
+    );
+    if errs.list.is_empty() {
+        Ok(locked.history)
+    } else {
+        Err(errs.list)
+    }
+}
+
 fn build_locked(
     raw: Option<&RawLockedContext>,
     horizon: &Horizon,

@@ -1,0 +1,402 @@
+//! The solve window as a problem of its own: the request cut to the days from `solveFromDate`
+//! on, the employee pool after the workforce changes, and the locked work before the window
+//! folded into each employee's [`EmployeeHistory`] (hours per ISO week and month, streaks,
+//! last shift end, weekends, counters) — the one computation both incremental modes share,
+//! so that they build the same sub-problem from the same situation.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, Duration};
+use serde_json::{json, Map, Value};
+
+use crate::domain::{
+    Day, EmployeeHistory, EmployeeIdx, FixedAssignment, Horizon, Problem, ShiftIdx, DAY_MINUTES,
+};
+
+/// The problem restricted to the days `from..` of `full`, over the `keep` employees (indices
+/// of `full`, in that order): no slots and an empty locked context yet. Unavailable days and
+/// shift requests before `from` are dropped (the locked days cannot change).
+pub(crate) fn restrict(full: &Problem, from: Day, keep: &[EmployeeIdx]) -> Problem {
+    let horizon = Horizon {
+        start: full.horizon.date(from),
+        days: (full.days() - from).max(1) as u32,
+    };
+    let employees = keep
+        .iter()
+        .map(|&e| {
+            let mut emp = full.employees[e.ix()].clone();
+            emp.unavailable_days = emp
+                .unavailable_days
+                .iter()
+                .filter(|&&d| d >= from)
+                .map(|d| d - from)
+                .collect();
+            emp.requests.retain(|r| r.day >= from);
+            for r in &mut emp.requests {
+                r.day -= from;
+            }
+            emp
+        })
+        .collect();
+    Problem {
+        planning_reference: full.planning_reference.clone(),
+        horizon,
+        shift_types: full.shift_types.clone(),
+        slots: Vec::new(),
+        employees,
+        rules: full.rules.clone(),
+        config: full.config.clone(),
+        locked: crate::domain::LockedContext {
+            history: vec![EmployeeHistory::default(); keep.len()],
+            fixed: Vec::new(),
+        },
+    }
+}
+
+/// Mark `days` (of the restricted problem) unavailable for employee `e`.
+pub(crate) fn make_unavailable(p: &mut Problem, e: EmployeeIdx, days: impl Iterator<Item = Day>) {
+    let emp = &mut p.employees[e.ix()];
+    let mut all: BTreeSet<Day> = emp.unavailable_days.iter().copied().collect();
+    all.extend(days.filter(|&d| d >= 0 && d < p.horizon.days as Day));
+    emp.unavailable_days = all.into_iter().collect();
+}
+
+/// The history of employee `e` of `full` as seen from day `from`: its own locked history
+/// (before the request's horizon) plus the locked shifts `worked` on days `0..from`
+/// (`(day, shift)`, any order).
+pub(crate) fn roll_history(
+    full: &Problem,
+    e: EmployeeIdx,
+    worked: &[(Day, ShiftIdx)],
+    from: Day,
+) -> EmployeeHistory {
+    let base = full.history(e);
+    let mut h = base.clone();
+    let mut days: BTreeMap<Day, Vec<ShiftIdx>> = BTreeMap::new();
+    for &(d, t) in worked.iter().filter(|(d, _)| (0..from).contains(d)) {
+        days.entry(d).or_default().push(t);
+        let m = full.shift_types[t.ix()].duration_minutes;
+        *h.weekly_minutes
+            .entry(full.horizon.iso_week(d))
+            .or_default() += m;
+        *h.monthly_minutes.entry(full.horizon.month(d)).or_default() += m;
+        h.horizon_minutes += m;
+        *h.shifts_per_type.entry(t).or_default() += 1;
+        h.assignments += 1;
+    }
+    if from == 0 {
+        return h;
+    }
+    // Streaks ending on day from-1.
+    let mut streak = 0;
+    let mut d = from - 1;
+    while d >= 0 && days.contains_key(&d) {
+        streak += 1;
+        d -= 1;
+    }
+    h.streak_days = if d < 0 {
+        streak + base.streak_days
+    } else {
+        streak
+    };
+    h.days_off_streak = if h.streak_days > 0 {
+        None
+    } else {
+        match days.keys().next_back() {
+            Some(&last) => Some((from - 1 - last) as u32),
+            None if base.streak_days > 0 => Some(from as u32),
+            None => base.days_off_streak.map(|n| n + from as u32),
+        }
+    };
+    // Last shift and its end.
+    h.last_shift = days.get(&(from - 1)).and_then(|v| v.iter().max().copied());
+    let offset = i64::from(from) * DAY_MINUTES;
+    let ends = days.iter().flat_map(|(&d, ts)| {
+        ts.iter()
+            .filter_map(move |t| full.shift_types[t.ix()].interval_on(d).map(|(_, end)| end))
+    });
+    h.last_shift_end = ends.max().or(base.last_shift_end).map(|end| end - offset);
+    // Weekends wholly before the window (a weekend split by `from` belongs to the window:
+    // C11 sees its locked Saturday through the streak).
+    let weekends = full.horizon.weekend_days();
+    h.weekends_worked = base.weekends_worked
+        + weekends
+            .iter()
+            .filter(|w| w.iter().all(|&d| d < from))
+            .filter(|w| {
+                w.iter().any(|d| days.contains_key(d))
+                    || (w[0] == 0
+                        && base.streak_days > 0
+                        && full.horizon.start.weekday() == chrono::Weekday::Sun)
+            })
+            .count() as u32;
+    h
+}
+
+/// Drop what no rule of `p` reads for employee `e`: locked hours of weeks and months that do
+/// not overlap its horizon, and the counters of rules that set no limit for `e` (C8 totals,
+/// C9 shifts per type, C11 weekends, C13 assignments), and the last shift's type when no
+/// shift type has a "cannot follow" list. Both modes prune the same way, so their histories
+/// compare equal — and the empty-slots locked context stays small.
+pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem, e: EmployeeIdx) {
+    use crate::constraints::RuleId;
+    let weeks: BTreeSet<_> = p.horizon.weeks().into_iter().map(|(w, _)| w).collect();
+    let months: BTreeSet<_> = p.horizon.months().into_iter().map(|(m, _)| m).collect();
+    h.weekly_minutes.retain(|w, m| weeks.contains(w) && *m > 0);
+    h.monthly_minutes
+        .retain(|k, m| months.contains(k) && *m > 0);
+    h.shifts_per_type.retain(|_, n| *n > 0);
+    let c = &p.employees[e.ix()].contract;
+    // A rule limits `e` when it is on and the contract or the rule's parameters give a limit
+    // (the catalog's limits have no defaults: an absent parameter is no limit).
+    let limits = |id: RuleId, contract: bool| {
+        p.rules.is_on(id)
+            && (contract
+                || p.rules.resolved.get(&id).is_some_and(|v| {
+                    v.as_object()
+                        .is_some_and(|o| o.values().any(|x| !is_empty_json(x)))
+                }))
+    };
+    let c8 = c.max_total_minutes.is_some()
+        || c.min_total_minutes.is_some()
+        || c.max_monthly_minutes.is_some();
+    if !limits(RuleId::C8, c8) {
+        h.horizon_minutes = 0;
+        h.monthly_minutes.clear();
+    }
+    if !limits(RuleId::C9, !c.max_shifts_per_type.is_empty()) {
+        h.shifts_per_type.clear();
+    }
+    if !limits(RuleId::C11, c.max_weekends.is_some()) {
+        h.weekends_worked = 0;
+    }
+    if !limits(RuleId::C13, c.max_assignments.is_some()) {
+        h.assignments = 0;
+    }
+    if p.shift_types.iter().all(|t| t.cannot_follow.is_empty()) {
+        h.last_shift = None;
+    }
+    // The last shift's end matters to C4 only while a shift of the window could start within
+    // the minimum rest of it (the earliest start on day 0 is the earliest of all). Kept when
+    // its type is kept: the reader derives the end from the type otherwise.
+    if let (Some(end), None) = (h.last_shift_end, h.last_shift) {
+        let rest = c.min_rest_minutes.map(i64::from).or_else(|| {
+            p.rules
+                .resolved
+                .get(&RuleId::C4)
+                .and_then(|v| v.get("minRestHours"))
+                .and_then(serde_json::Value::as_f64)
+                .map(|hours| (hours * 60.0).round() as i64)
+        });
+        let earliest = p.shift_types.iter().filter_map(|t| t.start_minute).min();
+        let clear = match (rest, earliest) {
+            (Some(r), Some(s)) => i64::from(s) - end >= r,
+            (_, None) => true, // no clock times: C4 never compares against the end
+            (None, Some(_)) => false,
+        };
+        if !p.rules.is_on(RuleId::C4) || clear {
+            h.last_shift_end = None;
+        }
+    }
+}
+
+/// `null`, `{}` or `[]`: a parameter that sets no limit.
+fn is_empty_json(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(o) => o.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Hours from minutes, for the JSON locked context (exact: every minute count round-trips).
+fn hours(minutes: u32) -> f64 {
+    f64::from(minutes) / 60.0
+}
+
+/// The locked context entry of employee `e` of the window problem `p` (history and locked
+/// shifts), in the empty-slots schema's terms; `None` when there is nothing to say.
+pub(crate) fn history_json(p: &Problem, e: EmployeeIdx) -> Option<Value> {
+    let h = p.history(e);
+    let mut o = Map::new();
+    o.insert("employeeId".into(), json!(p.employees[e.ix()].id));
+    if !h.weekly_minutes.is_empty() {
+        let w: Map<String, Value> = h
+            .weekly_minutes
+            .iter()
+            .map(|(k, &m)| (k.to_string(), json!(hours(m))))
+            .collect();
+        o.insert("weeklyHours".into(), Value::Object(w));
+    }
+    if !h.monthly_minutes.is_empty() {
+        let w: Map<String, Value> = h
+            .monthly_minutes
+            .iter()
+            .map(|((y, mo), &m)| (format!("{y:04}-{mo:02}"), json!(hours(m))))
+            .collect();
+        o.insert("monthlyHours".into(), Value::Object(w));
+    }
+    if h.horizon_minutes > 0 {
+        o.insert("horizonHours".into(), json!(hours(h.horizon_minutes)));
+    }
+    if h.streak_days > 0 {
+        o.insert("consecutiveWorkingDays".into(), json!(h.streak_days));
+    } else if let Some(n) = h.days_off_streak {
+        o.insert("consecutiveDaysOff".into(), json!(n));
+    }
+    if let Some(end) = h.last_shift_end {
+        let t = p
+            .horizon
+            .start
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            + Duration::minutes(end);
+        o.insert(
+            "lastShiftEnd".into(),
+            json!(t.format("%Y-%m-%dT%H:%M").to_string()),
+        );
+    }
+    if let Some(t) = h.last_shift {
+        o.insert("lastShiftCode".into(), json!(p.shift_types[t.ix()].code));
+    }
+    if h.weekends_worked > 0 {
+        o.insert("weekendsWorked".into(), json!(h.weekends_worked));
+    }
+    if !h.shifts_per_type.is_empty() {
+        let w: Map<String, Value> = h
+            .shifts_per_type
+            .iter()
+            .map(|(t, &n)| (p.shift_types[t.ix()].code.clone(), json!(n)))
+            .collect();
+        o.insert("shiftsPerType".into(), Value::Object(w));
+    }
+    if h.assignments > 0 {
+        o.insert("assignmentCount".into(), json!(h.assignments));
+    }
+    let mut per_day: BTreeMap<Day, Vec<&str>> = BTreeMap::new();
+    for f in p.locked.fixed.iter().filter(|f| f.employee == e) {
+        per_day
+            .entry(f.day)
+            .or_default()
+            .push(&p.shift_types[f.shift.ix()].code);
+    }
+    if let Some(&last) = per_day.keys().next_back() {
+        let s: Vec<String> = (0..=last)
+            .map(|d| per_day.get(&d).map(|v| v.join("+")).unwrap_or_default())
+            .collect();
+        o.insert("lockedShifts".into(), json!(s.join(",")));
+    }
+    (o.len() > 1).then_some(Value::Object(o))
+}
+
+/// Locked shifts from a `lockedShifts` string ("D,D,,N+E"): `(day, code)` pairs.
+pub(crate) fn parse_locked_shifts(s: &str) -> Vec<(Day, &str)> {
+    s.split(',')
+        .enumerate()
+        .flat_map(|(d, codes)| {
+            codes
+                .split('+')
+                .filter(|c| !c.is_empty())
+                .map(move |c| (d as Day, c))
+        })
+        .collect()
+}
+
+/// Fixed assignments sorted (employee, day, shift), the order both modes use.
+pub(crate) fn sort_fixed(fixed: &mut [FixedAssignment]) {
+    fixed.sort_by_key(|f| (f.employee, f.day, f.shift));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::request;
+
+    fn problem(days: u32, locked: Option<Value>) -> Problem {
+        let mut req = request(2, days, 1);
+        if let Some(l) = locked {
+            req["lockedContext"] = json!({"employeeAssignments": [l]});
+        }
+        crate::input::request_from_value(&req).expect("valid")
+    }
+
+    /// The history computed from locked shifts survives the JSON of the empty-slots mode:
+    /// written by `history_json`, read back by the request's own locked-context reader.
+    #[test]
+    fn rolled_history_round_trips_through_json() {
+        // From Wednesday 2025-12-03 (day 2), E0 has N on Mon 1st and D on Tue 2nd … but N
+        // ends 06:00 on the 2nd: use D on the 1st and N on the 2nd (ends 06:00 on the 3rd).
+        let full = problem(
+            14,
+            Some(json!({"employeeId": "E0", "consecutiveWorkingDays": 2})),
+        );
+        let (d, n) = (
+            full.shift_by_code("D").unwrap(),
+            full.shift_by_code("N").unwrap(),
+        );
+        let from = 2;
+        let keep = [EmployeeIdx(0), EmployeeIdx(1)];
+        let mut sub = restrict(&full, from, &keep);
+        let mut h = roll_history(&full, EmployeeIdx(0), &[(0, d), (1, n)], from);
+        assert_eq!((h.last_shift, h.assignments), (Some(n), 2));
+        prune(&mut h, &sub, EmployeeIdx(0));
+        // No "cannot follow" lists and no C13 limit: nothing reads these.
+        assert_eq!((h.last_shift, h.assignments), (None, 0));
+        assert_eq!(h.streak_days, 4, "2 locked days + the 2 before the horizon");
+        assert_eq!(
+            h.last_shift_end,
+            Some(6 * 60),
+            "06:00 on the first window day"
+        );
+        assert_eq!(h.weekly_minutes.values().sum::<u32>(), 16 * 60);
+        sub.locked.history[0] = h.clone();
+        sub.locked.fixed.push(FixedAssignment {
+            employee: EmployeeIdx(0),
+            day: 3,
+            shift: d,
+            slot: None,
+        });
+        let entry = history_json(&sub, EmployeeIdx(0)).expect("something to say");
+        assert_eq!(entry["lockedShifts"], ",,,D");
+        assert_eq!(history_json(&sub, EmployeeIdx(1)), None);
+        let raw: crate::input::raw::RawLockedContext =
+            serde_json::from_value(json!({"employeeAssignments": [entry]})).unwrap();
+        let back = crate::input::locked_history(&raw, &sub).expect("valid");
+        let mut expected = h;
+        // Counters C9/C13 travel in the empty-slots fields, not the fresh request's.
+        expected.shifts_per_type.clear();
+        expected.assignments = 0;
+        assert_eq!(back[0], expected);
+    }
+
+    /// Days off before the window: counted back to the last locked shift, or added to the
+    /// request's own streak of days off when nothing was worked.
+    #[test]
+    fn days_off_streak_before_the_window() {
+        let full = problem(
+            14,
+            Some(json!({"employeeId": "E0", "consecutiveDaysOff": 3})),
+        );
+        let d = full.shift_by_code("D").unwrap();
+        let h = roll_history(&full, EmployeeIdx(0), &[(1, d)], 5);
+        assert_eq!((h.streak_days, h.days_off_streak), (0, Some(3)));
+        let h = roll_history(&full, EmployeeIdx(0), &[], 5);
+        assert_eq!((h.streak_days, h.days_off_streak), (0, Some(8)));
+        assert_eq!(h.last_shift_end, None);
+    }
+
+    /// A weekend wholly before the window counts; one split by the window start does not
+    /// (C11 sees its Saturday through the streak).
+    #[test]
+    fn weekends_before_the_window() {
+        let full = problem(14, None);
+        let d = full.shift_by_code("D").unwrap();
+        // Sat 6th (day 5) worked; window from Sun 7th: split weekend, not counted.
+        let h = roll_history(&full, EmployeeIdx(0), &[(5, d)], 6);
+        assert_eq!((h.weekends_worked, h.streak_days), (0, 1));
+        // Window from Mon 8th: the weekend is wholly before it.
+        let h = roll_history(&full, EmployeeIdx(0), &[(5, d)], 7);
+        assert_eq!(h.weekends_worked, 1);
+    }
+}
