@@ -333,6 +333,8 @@ pub struct BenchOptions {
     pub time_limit_seconds: Option<f64>,
     /// HiGHS threads (overrides the request's).
     pub threads: Option<u32>,
+    /// Formulation (overrides the request's `solverConfig.strategy`).
+    pub strategy: Option<crate::domain::Strategy>,
 }
 
 /// The request an instance stands for (public formats imported).
@@ -408,6 +410,11 @@ fn run_roster(inst: &Instance, opts: &BenchOptions, row: &mut BenchRow) -> Resul
         row.variables = m.model.columns;
         row.rows = m.model.rows;
     }
+    if let Some(d) = &sol.decomposition {
+        // The master's size: schedule columns, coupling + convexity rows.
+        row.variables = d.columns;
+        row.rows = d.master_rows;
+    }
     row.checked = confirmed(
         sol.check.as_ref().map(|c| (c.feasible, c.objective)),
         sol.objective,
@@ -453,6 +460,9 @@ impl BenchOptions {
         }
         if let Some(t) = self.threads {
             config.threads = t;
+        }
+        if let Some(s) = self.strategy {
+            config.strategy = s;
         }
     }
 }

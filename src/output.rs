@@ -133,7 +133,9 @@ pub fn solution_json(p: &Problem, sol: &Solution, scorer: &dyn Scorer) -> Value 
             "gap": sol.gap.map(tidy),
             "wallTimeSeconds": sol.wall_seconds,
             "timeToBestSeconds": sol.time_to_best_seconds,
+            "strategy": sol.strategy.map(|s| s.as_str()),
             "milp": sol.milp.as_ref().map(milp_json),
+            "decomposition": sol.decomposition.as_ref().map(decomposition_json),
         },
         "objectiveBreakdown": check.map(|c| &c.breakdown),
         "summary": {
@@ -169,6 +171,20 @@ pub(crate) fn milp_json(m: &MilpStats) -> Value {
         "warmStartObjective": m.warm_start_objective.map(tidy),
         "buildSeconds": m.build_seconds,
         "solveSeconds": m.solve_seconds,
+    })
+}
+
+pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
+    json!({
+        "rootStatus": d.root_status,
+        "rounds": d.rounds,
+        "columns": d.columns,
+        "masterObjective": tidy(d.master_objective),
+        "bound": d.bound.is_finite().then(|| tidy(d.bound)),
+        "integerMasterOptimal": d.integer_master_optimal,
+        "pricingSeconds": d.pricing_seconds,
+        "masterSeconds": d.master_seconds,
+        "integerSeconds": d.integer_seconds,
     })
 }
 
@@ -247,9 +263,12 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     let f = |x: Option<f64>| x.map(|v| format!("{v:.4}")).unwrap_or_else(|| "-".into());
     let _ = writeln!(
         o,
-        "status     {:?}  (method {}{})",
+        "status     {:?}  (method {}{}{})",
         sol.status,
         sol.method.as_str(),
+        sol.strategy
+            .map(|s| format!(", strategy {}", s.as_str()))
+            .unwrap_or_default(),
         sol.warm_start
             .map(|w| format!(", warm start {}", w.as_str()))
             .unwrap_or_default()
@@ -279,6 +298,26 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
             m.model.nonzeros,
             m.raw_status,
             m.nodes.map(|n| n.to_string()).unwrap_or_else(|| "-".into())
+        );
+    }
+    if let Some(d) = &sol.decomposition {
+        let _ = writeln!(
+            o,
+            "decompose  {} rounds, {} columns, root {:?}, master LP {:.4}, bound {}; integer master {}; \
+             time: pricing {:.2} s, master {:.2} s, integer master {:.2} s",
+            d.rounds,
+            d.columns,
+            d.root_status,
+            d.master_objective,
+            f(d.bound.is_finite().then_some(d.bound)),
+            if d.integer_master_optimal {
+                "optimal over the columns"
+            } else {
+                "not proven"
+            },
+            d.pricing_seconds,
+            d.master_seconds,
+            d.integer_seconds
         );
     }
     if let Some(c) = &sol.check {

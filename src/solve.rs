@@ -11,7 +11,10 @@ use serde::Serialize;
 
 use crate::check::{check, CheckReport};
 use crate::constraints::RuleId;
-use crate::domain::{EmployeeIdx, Method, Problem, Roster, SlotIdx, SolverConfig, WarmStart};
+use crate::decompose::{DecomposeError, Decomposition};
+use crate::domain::{
+    EmployeeIdx, Method, Problem, Roster, SlotIdx, SolverConfig, Strategy, WarmStart,
+};
 use crate::heuristics::{construct_within, Construction};
 use crate::model::{highs_backend, repair, BackendError, BuildMode, ModelIr, ModelSize, RowTag};
 use crate::scoring::{FallbackScorer, PairScores, Scorer};
@@ -172,6 +175,10 @@ pub struct Solution {
     pub time_to_best_seconds: Option<f64>,
     /// Scoring method and version.
     pub scoring: (String, String),
+    /// Formulation that ran (milp only).
+    pub strategy: Option<Strategy>,
+    /// Column generation and integer master details (decomposition only).
+    pub decomposition: Option<Decomposition>,
 }
 
 /// Errors that are not answers (HiGHS failures).
@@ -180,6 +187,9 @@ pub enum SolveError {
     /// HiGHS failed.
     #[error(transparent)]
     Backend(#[from] BackendError),
+    /// The decomposition failed (HiGHS on its master or pricing problems).
+    #[error(transparent)]
+    Decompose(#[from] DecomposeError),
 }
 
 /// Solve a problem with its configured method.
@@ -200,6 +210,8 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
         wall_seconds: 0.0,
         time_to_best_seconds: None,
         scoring: (scorer.method().to_string(), scorer.version().to_string()),
+        strategy: None,
+        decomposition: None,
     };
     if p.slots.is_empty() {
         sol.wall_seconds = t0.elapsed().as_secs_f64();
@@ -226,10 +238,61 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
             sol.check = Some(report);
             sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
         }
-        Method::Milp => solve_milp(p, opts, &scores, &mut sol, t0)?,
+        Method::Milp => {
+            let strategy = p.config.strategy.resolve(p);
+            sol.strategy = Some(strategy);
+            if strategy == Strategy::Decomposition {
+                solve_decomposition(p, opts, &mut sol, t0)?;
+            } else {
+                solve_milp(p, opts, &scores, &mut sol, t0)?;
+            }
+        }
     }
     sol.wall_seconds = t0.elapsed().as_secs_f64();
     Ok(sol)
+}
+
+/// The decomposition by employee ([`crate::decompose`]): column generation, then the
+/// integer master over the generated columns; its roster re-verified by the checker.
+fn solve_decomposition(
+    p: &Problem,
+    opts: &SolveOptions,
+    sol: &mut Solution,
+    t0: Instant,
+) -> Result<(), SolveError> {
+    let d = crate::decompose::solve(p, opts.scorer, p.config.time_limit_seconds)?;
+    let bound = d.bound.is_finite().then_some(d.bound);
+    match (&d.roster, d.objective) {
+        _ if d.root_status == crate::decompose::RootStatus::Infeasible => {
+            sol.status = Status::Infeasible;
+            sol.best_bound = None;
+        }
+        (Some(roster), Some(objective)) => {
+            let report = check(p, roster, opts.scorer);
+            sol.status = if d.proven_optimal() {
+                Status::Optimal
+            } else {
+                Status::Feasible
+            };
+            let bound = if sol.status == Status::Optimal {
+                Some(objective)
+            } else {
+                bound.map(|b| b.min(objective))
+            };
+            sol.objective = Some(objective);
+            sol.best_bound = bound;
+            sol.gap = bound.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
+            sol.roster = roster.clone();
+            sol.check = Some(report);
+            sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
+        }
+        _ => {
+            sol.status = Status::TimeLimitNoSolution;
+            sol.best_bound = bound;
+        }
+    }
+    sol.decomposition = Some(d);
+    Ok(())
 }
 
 fn solve_milp(

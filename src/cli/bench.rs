@@ -27,6 +27,9 @@ pub struct Args {
     /// HiGHS threads (default: each request's own).
     #[arg(long)]
     threads: Option<u32>,
+    /// Formulation of roster instances (default: each request's own, `auto` unless set).
+    #[arg(long, value_parser = ["compact", "decomposition", "auto"])]
+    strategy: Option<String>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -40,6 +43,10 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     let opts = BenchOptions {
         time_limit_seconds: a.time_limit,
         threads: a.threads,
+        strategy: a
+            .strategy
+            .as_deref()
+            .and_then(roster::domain::Strategy::parse),
     };
     let n = instances.len();
     let mut rows = Vec::with_capacity(n);

@@ -23,6 +23,9 @@ pub struct Args {
     /// Warm start for milp (overrides solverConfig.warmStart).
     #[arg(long, value_parser = ["greedy_ml", "balanced_ml", "none"])]
     warm_start: Option<String>,
+    /// Formulation of milp (overrides solverConfig.strategy).
+    #[arg(long, value_parser = ["compact", "decomposition", "auto"])]
+    strategy: Option<String>,
     /// Time limit in seconds (overrides solverConfig.timeLimitSeconds).
     #[arg(long, value_parser = super::positive_seconds)]
     time_limit: Option<f64>,
@@ -118,6 +121,9 @@ fn overrides(c: &mut SolverConfig, a: &Args) -> anyhow::Result<()> {
             "balanced_ml" => WarmStart::BalancedMl,
             _ => WarmStart::GreedyMl,
         };
+    }
+    if let Some(s) = &a.strategy {
+        c.strategy = roster::domain::Strategy::parse(s).unwrap_or(c.strategy);
     }
     if let Some(t) = a.time_limit {
         anyhow::ensure!(

@@ -73,6 +73,8 @@ pub struct Decomposition {
     pub rounds: usize,
     /// Schedules generated (initial ones included).
     pub columns: usize,
+    /// Master rows: coupling rows and one convexity row per employee.
+    pub master_rows: usize,
     /// Master LP objective at the last round.
     pub master_objective: f64,
     /// The best lower bound proven (Lagrangian bound; the master objective once converged).
@@ -90,14 +92,16 @@ pub struct Decomposition {
     pub master_seconds: f64,
     /// Seconds in the integer master.
     pub integer_seconds: f64,
+    /// Every objective coefficient is an integer, so every roster's objective is.
+    pub integral_costs: bool,
 }
 
 impl Decomposition {
     /// The roster is proven optimal: integral costs make any roster within 1 of the bound
     /// optimal once `⌈bound⌉ ≥ objective`, and equal values prove it whatever the costs.
-    pub fn proven_optimal(&self, integral_costs: bool) -> bool {
+    pub fn proven_optimal(&self) -> bool {
         match self.objective {
-            Some(o) if integral_costs => (self.bound - 1e-6).ceil() >= o - 1e-6,
+            Some(o) if self.integral_costs => (self.bound - 1e-6).ceil() >= o - 1e-6,
             Some(o) => self.bound >= o - 1e-6 * o.abs().max(1.0),
             None => false,
         }
@@ -128,6 +132,7 @@ pub fn solve(
         root_status: RootStatus::TimeLimit,
         rounds: 0,
         columns: 0,
+        master_rows: shape.coupling_rows() + p.employees.len(),
         master_objective: f64::NAN,
         bound: f64::NEG_INFINITY,
         roster: None,
@@ -136,6 +141,10 @@ pub fn solve(
         pricing_seconds: 0.0,
         master_seconds: 0.0,
         integer_seconds: 0.0,
+        integral_costs: compact
+            .cols
+            .iter()
+            .all(|c| (c.cost - c.cost.round()).abs() < 1e-9),
     };
     if pricers.iter().any(|pr| pr.broken) || !compact.broken_constants.is_empty() {
         out.root_status = RootStatus::Infeasible;

@@ -319,6 +319,69 @@ impl RootLp {
     }
 }
 
+/// Which formulation the `milp` method solves (`solverConfig.strategy`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// The compact MILP: every row in one HiGHS model.
+    Compact,
+    /// The decomposition by employee: column generation and the integer master
+    /// (`crate::decompose`).
+    Decomposition,
+    /// [`Strategy::Decomposition`] when [`Strategy::prefers_decomposition`] says so, else
+    /// [`Strategy::Compact`].
+    Auto,
+}
+
+impl Strategy {
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<Strategy> {
+        match s {
+            "compact" => Some(Strategy::Compact),
+            "decomposition" => Some(Strategy::Decomposition),
+            "auto" => Some(Strategy::Auto),
+            _ => None,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::Compact => "compact",
+            Strategy::Decomposition => "decomposition",
+            Strategy::Auto => "auto",
+        }
+    }
+
+    /// The rule of `auto`: the decomposition pays when every coupling row is cover (the only
+    /// coupling rule the master holds), the problem has per-employee sequence or total-time
+    /// rules (C3, C8, C10, C11: where the compact LP relaxation is weak) and it is small
+    /// enough for one-employee pricing MILPs to run many rounds (at most
+    /// [`Strategy::AUTO_MAX_EMPLOYEES`] employees, at most [`Strategy::AUTO_MAX_DAYS`] days).
+    pub fn prefers_decomposition(p: &Problem) -> bool {
+        use crate::constraints::RuleId;
+        let weak = [RuleId::C3, RuleId::C8, RuleId::C10, RuleId::C11]
+            .iter()
+            .any(|&r| p.rules.is_on(r));
+        weak && p.employees.len() <= Self::AUTO_MAX_EMPLOYEES
+            && p.horizon.days as usize <= Self::AUTO_MAX_DAYS
+            && p.horizon.days >= 14
+    }
+
+    /// Largest employee count `auto` gives to the decomposition.
+    pub const AUTO_MAX_EMPLOYEES: usize = 60;
+    /// Longest horizon (days) `auto` gives to the decomposition.
+    pub const AUTO_MAX_DAYS: usize = 42;
+
+    /// The formulation that runs on `p`.
+    pub fn resolve(self, p: &Problem) -> Strategy {
+        match self {
+            Strategy::Auto if Self::prefers_decomposition(p) => Strategy::Decomposition,
+            Strategy::Auto => Strategy::Compact,
+            s => s,
+        }
+    }
+}
+
 /// Solver settings (validated `solverConfig`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SolverConfig {
@@ -340,6 +403,8 @@ pub struct SolverConfig {
     pub presolve: bool,
     /// Root LP algorithm.
     pub root_lp: RootLp,
+    /// Formulation of the `milp` method.
+    pub strategy: Strategy,
     /// Weight of the affinity term in the objective.
     pub affinity_weight: f64,
     /// Load penalty of `balanced_ml` (score units per fraction of the mean load).
@@ -358,6 +423,7 @@ impl Default for SolverConfig {
             seed: 0,
             presolve: true,
             root_lp: RootLp::Auto,
+            strategy: Strategy::Auto,
             affinity_weight: 1.0,
             balance_weight: 0.5,
         }

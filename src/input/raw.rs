@@ -301,6 +301,9 @@ pub struct RawSolverConfig {
     /// Root LP algorithm.
     #[serde(default)]
     pub root_lp: Option<String>,
+    /// "compact" | "decomposition" | "auto".
+    #[serde(default)]
+    pub strategy: Option<String>,
     /// Affinity weight.
     #[serde(default)]
     pub affinity_weight: Option<f64>,

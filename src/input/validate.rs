@@ -887,6 +887,11 @@ fn build_config(c: &RawSolverConfig) -> SolverConfig {
             Some("ipm") => RootLp::Ipm,
             _ => d.root_lp,
         },
+        strategy: c
+            .strategy
+            .as_deref()
+            .and_then(Strategy::parse)
+            .unwrap_or(d.strategy),
         affinity_weight: c.affinity_weight.unwrap_or(d.affinity_weight),
         balance_weight: c.balance_weight.unwrap_or(d.balance_weight),
     }

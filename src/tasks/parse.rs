@@ -393,6 +393,7 @@ fn build_config(raw: &RawTaskRequest, errs: &mut Errs) -> SolverConfig {
         },
         affinity_weight: c.affinity_weight.unwrap_or(d.affinity_weight),
         balance_weight: c.balance_weight.unwrap_or(d.balance_weight),
+        strategy: d.strategy,
     }
 }
 
