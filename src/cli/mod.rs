@@ -8,9 +8,12 @@ mod assign;
 mod bench;
 mod check;
 mod constraints;
+mod finalize;
 mod generate;
 mod import;
 mod solve;
+mod train;
+mod training_data;
 mod validate;
 
 use std::io::Write;
@@ -65,6 +68,12 @@ enum Command {
     Import(import::Args),
     /// Run benchmark instances and compare with their published values.
     Bench(bench::Args),
+    /// Finalize a stored task-assignment preview (writes it, logs training data).
+    Finalize(finalize::Args),
+    /// Train the LightGBM affinity model from logged training data.
+    Train(train::Args),
+    /// Generate training data with a known ground truth.
+    GenerateTrainingData(training_data::Args),
 }
 
 /// Parse arguments and run.
@@ -80,6 +89,9 @@ pub fn run() -> ExitCode {
         Command::Generate(a) => generate::run(a),
         Command::Import(a) => import::run(a),
         Command::Bench(a) => bench::run(a),
+        Command::Finalize(a) => finalize::run(a),
+        Command::Train(a) => train::run(a),
+        Command::GenerateTrainingData(a) => training_data::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -33,6 +33,10 @@ pub struct Args {
     /// Show HiGHS's own log.
     #[arg(long)]
     solver_log: bool,
+    /// LightGBM model file (sidecar .json beside it) for the affinity scores; default: the
+    /// fallback heuristic.
+    #[arg(long)]
+    model: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
@@ -46,6 +50,7 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             threads: a.threads,
             seed: a.seed,
             solver_log: a.solver_log,
+            model: a.model,
         };
         return super::assign::run_value(&value, a.output.as_ref(), &o);
     }
@@ -78,9 +83,13 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
     if let Some(s) = a.seed {
         p.config.seed = s;
     }
+    let model = super::assign::load_model(a.model.as_ref())?;
     let opts = SolveOptions {
         solver_log: a.solver_log,
-        ..Default::default()
+        scorer: match &model {
+            Some(m) => m,
+            None => &roster::scoring::FallbackScorer,
+        },
     };
     let sol = roster::solve::solve(&p, &opts)?;
     let doc = roster::output::solution_json(&p, &sol, opts.scorer);

@@ -23,10 +23,10 @@ pub mod heuristics;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod workflow;
 
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub use check::{check_tasks, TaskCheckReport, TaskObjectiveBreakdown, TaskViolation};
@@ -37,6 +37,10 @@ pub use domain::{
 pub use output::{read_task_assignments, task_human_summary, task_solution_json};
 pub use parse::{
     load_task_request, task_request_from_value, TASK_REQUEST_SCHEMA, TASK_SOLUTION_SCHEMA,
+};
+pub use workflow::{
+    assign_tasks, finalize_assignments, preview_assignments, AssignmentStore, FileStore,
+    MemoryStore,
 };
 
 use crate::domain::{Method, WarmStart};
@@ -72,15 +76,11 @@ pub struct TaskScores {
 }
 
 impl TaskScores {
-    /// Score every pair with `scorer`.
+    /// Score every pair with `scorer` ([`TaskScorer::score_all_tasks`]).
     pub fn compute(p: &TaskProblem, scorer: &dyn TaskScorer) -> Self {
         let n_tasks = p.tasks.len();
-        let values = (0..p.employees.len())
-            .into_par_iter()
-            .flat_map_iter(|e| {
-                (0..n_tasks).map(move |t| scorer.score_task(p, EmpIdx(e as u32), TaskIdx(t as u32)))
-            })
-            .collect();
+        let values = scorer.score_all_tasks(p);
+        debug_assert_eq!(values.len(), n_tasks * p.employees.len());
         TaskScores { n_tasks, values }
     }
 
