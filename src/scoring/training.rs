@@ -465,7 +465,8 @@ pub fn train(rows: &[TrainingRow], params: &TrainParams) -> Result<Trained, Trai
         .map_err(lgb)?;
     let lgb_params = json!({
         "objective": "binary",
-        "num_iterations": params.trees,
+        // lightgbm3 1.0.8 boosts `num_iterations − 1` rounds (`for _ in 1..n`).
+        "num_iterations": params.trees + 1,
         "num_leaves": params.leaves,
         "learning_rate": params.learning_rate,
         "min_data_in_leaf": 20,
