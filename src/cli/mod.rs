@@ -10,6 +10,7 @@ mod check;
 mod constraints;
 mod finalize;
 mod generate;
+mod generate_tasks;
 mod import;
 mod solve;
 mod train;
@@ -74,6 +75,8 @@ enum Command {
     Train(train::Args),
     /// Generate training data with a known ground truth.
     GenerateTrainingData(training_data::Args),
+    /// Generate a seeded random task request.
+    GenerateTasks(generate_tasks::Args),
 }
 
 /// Parse arguments and run.
@@ -92,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Finalize(a) => finalize::run(a),
         Command::Train(a) => train::run(a),
         Command::GenerateTrainingData(a) => training_data::run(a),
+        Command::GenerateTasks(a) => generate_tasks::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

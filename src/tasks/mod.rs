@@ -68,7 +68,11 @@ impl Default for TaskSolveOptions<'_> {
     }
 }
 
-/// Scores of every employee–task pair, computed once (in parallel over employees).
+/// Scores of the employee–task pairs the methods can use, computed once.
+///
+/// Only pending tasks' eligible pairs (no [`PairBlock`]) are scored — the heuristics and
+/// the MILP read no other — in one batch through [`TaskScorer::score_task_pairs`] (rayon, or
+/// model batches); every other pair reads 0.
 #[derive(Clone, Debug)]
 pub struct TaskScores {
     n_tasks: usize,
@@ -76,11 +80,26 @@ pub struct TaskScores {
 }
 
 impl TaskScores {
-    /// Score every pair with `scorer` ([`TaskScorer::score_all_tasks`]).
+    /// Score every eligible pending pair with `scorer`.
     pub fn compute(p: &TaskProblem, scorer: &dyn TaskScorer) -> Self {
+        use rayon::prelude::*;
         let n_tasks = p.tasks.len();
-        let values = scorer.score_all_tasks(p);
-        debug_assert_eq!(values.len(), n_tasks * p.employees.len());
+        let pending: Vec<TaskIdx> = p.pending().collect();
+        let pairs: Vec<(EmpIdx, TaskIdx)> = (0..p.employees.len() as u32)
+            .into_par_iter()
+            .flat_map_iter(|e| {
+                let e = EmpIdx(e);
+                pending
+                    .iter()
+                    .filter(move |&&t| p.pair_block(e, t).is_none())
+                    .map(move |&t| (e, t))
+            })
+            .collect();
+        let scores = scorer.score_task_pairs(p, &pairs);
+        let mut values = vec![0.0; n_tasks * p.employees.len()];
+        for (&(e, t), s) in pairs.iter().zip(scores) {
+            values[e.ix() * n_tasks + t.ix()] = s;
+        }
         TaskScores { n_tasks, values }
     }
 
