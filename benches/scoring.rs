@@ -25,7 +25,7 @@ fn benches(c: &mut Criterion) {
     let lgbm = model();
     let mut g = c.benchmark_group("score_all_pairs");
     g.sample_size(10);
-    for (t, e) in [(1000usize, 1000usize)] {
+    for (t, e) in [(100usize, 100usize), (1000, 1000)] {
         let p = problem(t, e);
         g.throughput(Throughput::Elements((t * e) as u64));
         g.bench_with_input(

@@ -15,7 +15,7 @@ use roster::scoring::lightgbm::{sidecar_path, LightGbmScorer, ModelError, ModelM
 use roster::scoring::training::{generate, read_csv, to_csv, train, TrainParams};
 use roster::scoring::{FallbackScorer, Scorer, TaskScorer};
 use roster::tasks::workflow::{
-    finalize_assignments, preview_assignments, FileStore, MemoryStore, WorkflowError, TRAINING_FILE,
+    finalize_assignments, preview_assignments, MemoryStore, WorkflowError, TRAINING_FILE,
 };
 use roster::tasks::{
     check_tasks, solve_tasks, task_request_from_value, task_solution_json, EmpIdx, TaskIdx,
