@@ -15,7 +15,8 @@ use roster::scoring::lightgbm::{sidecar_path, LightGbmScorer, ModelError, ModelM
 use roster::scoring::training::{generate, read_csv, to_csv, train, TrainParams};
 use roster::scoring::{FallbackScorer, Scorer, TaskScorer};
 use roster::tasks::workflow::{
-    finalize_assignments, preview_assignments, MemoryStore, WorkflowError, TRAINING_FILE,
+    finalize_assignments, preview_assignments, MemoryStore, WorkflowError, TASK_PREVIEW_SCHEMA,
+    TRAINING_FILE,
 };
 use roster::tasks::{
     check_tasks, solve_tasks, task_request_from_value, task_solution_json, EmpIdx, TaskIdx,
@@ -420,6 +421,12 @@ fn preview_stores_only_the_preview_and_finalize_logs_training_rows() {
     assert_eq!(r.assignments_stored, pv.solution.assignments.len());
     assert_eq!(r.training_rows, pv.solution.assignments.len());
     let rec = &store.finalized[&pv.id];
+    for doc in [&pv.document, rec] {
+        let errors = roster::input::schema_errors(TASK_PREVIEW_SCHEMA, doc);
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    let errors = roster::input::schema_errors(TASK_SOLUTION_SCHEMA, &pv.document["solution"]);
+    assert!(errors.is_empty(), "{errors:#?}");
     assert_eq!(rec["finalizedAt"], "2026-01-05T10:00:00Z");
     assert_eq!(
         rec["assignments"].as_array().unwrap().len(),

@@ -71,6 +71,12 @@ pub trait TaskScorer: Send + Sync {
             .collect()
     }
 
+    /// The model's input for a pair ([`features::task_features`]; the fallback reads only
+    /// three of them).
+    fn extract_features(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> features::FeatureRow {
+        features::task_features(p, e, t)
+    }
+
     /// `(score, confidence)` of a pair, both in [0, 1]; see [`confidence`].
     fn predict_proba(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> (f64, f64) {
         let s = self.score_task(p, e, t);

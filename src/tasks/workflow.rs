@@ -24,6 +24,9 @@ use crate::scoring::features::task_features;
 use crate::scoring::training::{csv_header, csv_line, read_csv, TrainingRow};
 use crate::solve::{SolveError, Status};
 
+/// JSON Schema of the preview document and of the finalized record.
+pub const TASK_PREVIEW_SCHEMA: &str = include_str!("../../schemas/task-preview.schema.json");
+
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 #[error("store: {0}")]
