@@ -241,10 +241,33 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
         Method::Milp => {
             let strategy = p.config.strategy.resolve(p);
             sol.strategy = Some(strategy);
-            if strategy == Strategy::Decomposition {
-                solve_decomposition(p, opts, &mut sol, t0)?;
-            } else {
-                solve_milp(p, opts, &scores, &mut sol, t0)?;
+            match (strategy, p.config.strategy) {
+                (Strategy::Decomposition, Strategy::Auto) => {
+                    // `auto`: the compact model first, briefly; the decomposition only when
+                    // that does not prove optimality (small rosters whose compact LP is tight
+                    // are proven in a second).
+                    let probe = Problem {
+                        config: SolverConfig {
+                            time_limit_seconds: p.config.time_limit_seconds * AUTO_PROBE_SHARE,
+                            ..p.config.clone()
+                        },
+                        ..p.clone()
+                    };
+                    solve_milp(&probe, opts, &scores, &mut sol, t0, None)?;
+                    if matches!(sol.status, Status::Optimal | Status::Infeasible) {
+                        sol.strategy = Some(Strategy::Compact);
+                    } else {
+                        let incumbent = sol
+                            .status
+                            .has_roster()
+                            .then(|| (sol.roster.clone(), sol.objective.unwrap_or(f64::INFINITY)));
+                        solve_decomposition(p, opts, &scores, &mut sol, t0, incumbent)?;
+                    }
+                }
+                (Strategy::Decomposition, _) => {
+                    solve_decomposition(p, opts, &scores, &mut sol, t0, None)?
+                }
+                _ => solve_milp(p, opts, &scores, &mut sol, t0, None)?,
             }
         }
     }
@@ -252,44 +275,93 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
     Ok(sol)
 }
 
+/// Share of the time limit the decomposition (column generation and its integer master)
+/// may take when it does not prove optimality; the compact MILP gets the rest, warm-started
+/// from the integer master's roster.
+pub const DECOMPOSITION_SHARE: f64 = 0.6;
+/// Share of the time limit `auto` gives the compact model before it turns to the
+/// decomposition.
+pub const AUTO_PROBE_SHARE: f64 = 0.15;
+
 /// The decomposition by employee ([`crate::decompose`]): column generation, then the
-/// integer master over the generated columns; its roster re-verified by the checker.
+/// integer master over the generated columns. When that does not prove the roster optimal,
+/// the compact MILP runs for the rest of the time limit from the integer master's roster, and
+/// the answer is the better roster with the better bound (re-verified by the checker).
 fn solve_decomposition(
     p: &Problem,
     opts: &SolveOptions,
+    scores: &PairScores,
     sol: &mut Solution,
     t0: Instant,
+    incumbent: Option<(Roster, f64)>,
 ) -> Result<(), SolveError> {
-    let d = crate::decompose::solve(p, opts.scorer, p.config.time_limit_seconds)?;
+    let spent = t0.elapsed().as_secs_f64();
+    let budget = (p.config.time_limit_seconds - spent) * DECOMPOSITION_SHARE;
+    let d = crate::decompose::solve(p, opts.scorer, budget.max(MIN_SOLVER_SECONDS))?;
     let bound = d.bound.is_finite().then_some(d.bound);
-    match (&d.roster, d.objective) {
-        _ if d.root_status == crate::decompose::RootStatus::Infeasible => {
-            sol.status = Status::Infeasible;
-            sol.best_bound = None;
-        }
-        (Some(roster), Some(objective)) => {
-            let report = check(p, roster, opts.scorer);
-            sol.status = if d.proven_optimal() {
-                Status::Optimal
+    if d.root_status == crate::decompose::RootStatus::Infeasible {
+        sol.status = Status::Infeasible;
+        sol.decomposition = Some(d);
+        return Ok(());
+    }
+    if let (Some(roster), Some(objective), true) = (&d.roster, d.objective, d.proven_optimal()) {
+        // Reset what an earlier compact probe reported.
+        sol.milp = None;
+        sol.status = Status::Optimal;
+        sol.objective = Some(objective);
+        sol.best_bound = Some(objective);
+        sol.gap = Some(0.0);
+        sol.check = Some(check(p, roster, opts.scorer));
+        sol.roster = roster.clone();
+        sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
+        sol.decomposition = Some(d);
+        return Ok(());
+    }
+    let found_at = t0.elapsed().as_secs_f64();
+    let left = (p.config.time_limit_seconds - found_at).max(MIN_SOLVER_SECONDS);
+    let rest = Problem {
+        config: SolverConfig {
+            time_limit_seconds: left,
+            ..p.config.clone()
+        },
+        ..p.clone()
+    };
+    // Warm start: the integer master's roster, or an earlier incumbent when that is better.
+    let start = match (&d.roster, d.objective, incumbent) {
+        (Some(r), Some(o), Some((ir, io))) => Some(if io < o { ir } else { r.clone() }),
+        (Some(r), _, None) => Some(r.clone()),
+        (_, _, Some((ir, _))) => Some(ir),
+        (None, _, None) => None,
+    };
+    let t1 = Instant::now();
+    solve_milp(&rest, opts, scores, sol, t1, start)?;
+    let shift = t1.duration_since(t0).as_secs_f64();
+    sol.time_to_best_seconds = sol.time_to_best_seconds.map(|t| t + shift);
+    if sol.status.has_roster() {
+        let objective = sol.objective.expect("a roster has an objective");
+        let best = match (sol.best_bound, bound) {
+            (Some(a), Some(b)) => Some(a.max(b).min(objective)),
+            (a, b) => a.or(b).map(|x| x.min(objective)),
+        };
+        sol.best_bound = best;
+        sol.gap = best.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
+        let closed = best.is_some_and(|b| {
+            if d.integral_costs {
+                (b - 1e-6).ceil() >= objective - 1e-6
             } else {
-                Status::Feasible
-            };
-            let bound = if sol.status == Status::Optimal {
-                Some(objective)
-            } else {
-                bound.map(|b| b.min(objective))
-            };
-            sol.objective = Some(objective);
-            sol.best_bound = bound;
-            sol.gap = bound.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
-            sol.roster = roster.clone();
-            sol.check = Some(report);
-            sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
+                b >= objective - 1e-6 * objective.abs().max(1.0)
+            }
+        });
+        if closed {
+            sol.status = Status::Optimal;
+            sol.best_bound = Some(objective);
+            sol.gap = Some(0.0);
         }
-        _ => {
-            sol.status = Status::TimeLimitNoSolution;
-            sol.best_bound = bound;
-        }
+    } else if sol.status == Status::TimeLimitNoSolution {
+        sol.best_bound = match (sol.best_bound, bound) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
     }
     sol.decomposition = Some(d);
     Ok(())
@@ -301,6 +373,7 @@ fn solve_milp(
     scores: &PairScores,
     sol: &mut Solution,
     t0: Instant,
+    initial: Option<Roster>,
 ) -> Result<(), SolveError> {
     let tb = Instant::now();
     let score = |e, s| scores.get(e, s);
@@ -318,19 +391,22 @@ fn solve_milp(
     // The warm start may use a quarter of the time limit; what it leaves is HiGHS's.
     let warm_deadline =
         t0 + Duration::from_secs_f64(WARM_START_SHARE * p.config.time_limit_seconds);
-    let warm = match p.config.warm_start {
+    let construction = match p.config.warm_start {
         WarmStart::None => None,
         WarmStart::GreedyMl => Some(Construction::Greedy),
         WarmStart::BalancedMl => Some(Construction::Balanced),
-    }
-    .map(|kind| construct_within(p, scores, kind, Some(warm_deadline)))
-    .map(|r| {
-        let improve_deadline = (t0
-            + Duration::from_secs_f64(IMPROVE_SHARE * p.config.time_limit_seconds))
-        .max(Instant::now());
-        let deadlines = (warm_deadline, improve_deadline.min(warm_deadline));
-        polish_warm_start(p, &ir, r, scores, opts.scorer, deadlines)
-    });
+    };
+    let warm = match initial {
+        Some(r) => Some(r),
+        None => construction.map(|kind| {
+            let r = construct_within(p, scores, kind, Some(warm_deadline));
+            let improve_deadline = (t0
+                + Duration::from_secs_f64(IMPROVE_SHARE * p.config.time_limit_seconds))
+            .max(Instant::now());
+            let deadlines = (warm_deadline, improve_deadline.min(warm_deadline));
+            polish_warm_start(p, &ir, r, scores, opts.scorer, deadlines)
+        }),
+    };
     let warm_values = warm.as_ref().and_then(|r| {
         let report = check(p, r, opts.scorer);
         report.feasible.then(|| ir.values_of(r)).flatten()

@@ -51,6 +51,18 @@ fn curtois_instance5_root_bound() {
     assert!(objective >= 1143.0, "below the proven optimum: {objective}");
 }
 
+/// The output of a decomposition solve (timings redacted), through the whole engine: the
+/// strategy, rounds, columns, bound and roster are deterministic for a seed.
+#[test]
+fn decomposition_output_snapshot() {
+    let mut p = properties::instance(3, 7, 42, 2, true);
+    p.config.strategy = roster::domain::Strategy::Decomposition;
+    let sol = common::solve_checked(&p);
+    assert_eq!(sol.strategy, Some(roster::domain::Strategy::Decomposition));
+    assert!(sol.decomposition.is_some());
+    insta::assert_json_snapshot!("decomposition_small", common::normalised_json(&p, &sol));
+}
+
 mod properties {
     use super::common::solve_checked;
     use proptest::prelude::*;
@@ -62,7 +74,7 @@ mod properties {
     use roster::solve::Status;
 
     /// A small generated roster with sequence and total-time rules, some locked history.
-    fn instance(e: usize, days: u32, seed: u64, min_stretch: u32, soft_c1: bool) -> Problem {
+    pub fn instance(e: usize, days: u32, seed: u64, min_stretch: u32, soft_c1: bool) -> Problem {
         let mut req = generate(&GenerateSpec {
             employees: e,
             days,

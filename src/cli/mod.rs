@@ -9,10 +9,14 @@ mod bench;
 mod check;
 mod constraints;
 mod diff;
+mod finalize;
 mod generate;
+mod generate_tasks;
 mod import;
 mod locked_context;
 mod solve;
+mod train;
+mod training_data;
 mod validate;
 
 use std::io::Write;
@@ -72,6 +76,14 @@ enum Command {
     Diff(diff::Args),
     /// From a full-roster incremental request, the equivalent empty-slots request.
     LockedContext(locked_context::Args),
+    /// Finalize a stored task-assignment preview (writes it, logs training data).
+    Finalize(finalize::Args),
+    /// Train the LightGBM affinity model from logged training data.
+    Train(train::Args),
+    /// Generate training data with a known ground truth.
+    GenerateTrainingData(training_data::Args),
+    /// Generate a seeded random task request.
+    GenerateTasks(generate_tasks::Args),
 }
 
 /// Parse arguments and run.
@@ -89,6 +101,10 @@ pub fn run() -> ExitCode {
         Command::Bench(a) => bench::run(a),
         Command::Diff(a) => diff::run(a),
         Command::LockedContext(a) => locked_context::run(a),
+        Command::Finalize(a) => finalize::run(a),
+        Command::Train(a) => train::run(a),
+        Command::GenerateTrainingData(a) => training_data::run(a),
+        Command::GenerateTasks(a) => generate_tasks::run(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

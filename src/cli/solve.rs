@@ -38,6 +38,10 @@ pub struct Args {
     /// Show HiGHS's own log.
     #[arg(long)]
     solver_log: bool,
+    /// LightGBM model file (sidecar .json beside it) for the affinity scores; default: the
+    /// fallback heuristic.
+    #[arg(long)]
+    model: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> anyhow::Result<u8> {
@@ -55,14 +59,19 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             threads: a.threads,
             seed: a.seed,
             solver_log: a.solver_log,
+            model: a.model,
         };
         return super::assign::run_value(&value, a.output.as_ref(), &o);
     }
     let mut p = roster::input::request_from_value(&value)?;
     overrides(&mut p.config, &a)?;
+    let model = super::assign::load_model(a.model.as_ref())?;
     let opts = SolveOptions {
         solver_log: a.solver_log,
-        ..Default::default()
+        scorer: match &model {
+            Some(m) => m,
+            None => &roster::scoring::FallbackScorer,
+        },
     };
     let sol = roster::solve::solve(&p, &opts)?;
     let doc = roster::output::solution_json(&p, &sol, opts.scorer);
@@ -84,9 +93,13 @@ fn exit_code(status: Status) -> u8 {
 fn incremental(value: &serde_json::Value, a: &Args) -> anyhow::Result<u8> {
     let mut prep = roster::incremental::load(value)?;
     overrides(&mut prep.problem.config, a)?;
+    let model = super::assign::load_model(a.model.as_ref())?;
     let opts = SolveOptions {
         solver_log: a.solver_log,
-        ..Default::default()
+        scorer: match &model {
+            Some(m) => m,
+            None => &roster::scoring::FallbackScorer,
+        },
     };
     let sol = roster::solve::solve(&prep.problem, &opts)?;
     let doc = roster::incremental::incremental_json(&prep, &sol, opts.scorer);

@@ -29,9 +29,10 @@ use crate::heuristics::{construct, Construction};
 use crate::model::{BackendError, BuildMode, ModelIr};
 use crate::scoring::{PairScores, Scorer};
 use master::{Column, MasterLp, MasterShape};
-use pricing::Pricer;
+use pricing::{Pricer, Pricing};
 
-/// Reduced cost below which a schedule enters the master.
+/// Reduced cost (relative to the convexity dual, at least 1) below which a schedule enters
+/// the master.
 const ENTER: f64 = -1e-6;
 /// Share of the time limit column generation may take before the integer master runs.
 pub const ROOT_SHARE: f64 = 0.75;
@@ -152,10 +153,12 @@ pub fn solve(
     }
     let mut master = MasterLp::new(&shape, &p.config);
     let mut seen: BTreeSet<(EmployeeIdx, Vec<SlotIdx>)> = BTreeSet::new();
-    let mut add = |master: &mut MasterLp, c: Column| {
-        if seen.insert((c.employee, c.slots.clone())) {
+    let mut add = |master: &mut MasterLp, c: Column| -> bool {
+        let new = seen.insert((c.employee, c.slots.clone()));
+        if new {
             master.add(c);
         }
+        new
     };
     // Initial columns: the greedy roster's schedules and the empty ones, where they keep the
     // employee's own hard rules.
@@ -205,24 +208,28 @@ pub fn solve(
             let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
             let mu = sol.convexity_duals[pr.employee.ix()];
             match pr.price(&dual, mu, &pricing_cfg)? {
-                Some(priced) => {
+                Pricing::Column(priced) => {
                     exact &= priced.reduced_cost_bound >= priced.reduced_cost - 1e-6;
                     lagrangian += priced.reduced_cost_bound.min(0.0);
-                    if priced.reduced_cost < ENTER {
-                        added += 1;
-                        add(
+                    // A schedule already in the master prices at its LP reduced cost (≥ 0 up
+                    // to round-off): it is not a new column, and the round may still converge.
+                    if priced.reduced_cost < ENTER * mu.abs().max(1.0)
+                        && add(
                             &mut master,
                             Column {
                                 employee: pr.employee,
                                 slots: priced.slots,
                                 cost: priced.cost,
                             },
-                        );
+                        )
+                    {
+                        added += 1;
                     }
                 }
-                None => {
+                Pricing::NoneNegative => {}
+                Pricing::Unknown { bound } => {
                     exact = false;
-                    lagrangian = f64::NEG_INFINITY;
+                    lagrangian += bound;
                 }
             }
         }
@@ -235,7 +242,11 @@ pub fn solve(
             added,
             "column generation"
         );
-        if added == 0 && exact {
+        // Converged: no new column with proven pricing, or the Lagrangian bound has met the
+        // master objective (then the restricted master is already LP-optimal; what pricing
+        // still returns are degenerate columns of round-off reduced cost).
+        let met = out.bound >= sol.objective - 1e-6 * sol.objective.abs().max(1.0);
+        if (added == 0 && exact) || met {
             out.bound = out.bound.max(sol.objective);
             out.root_status = if sol.artificial > 1e-6 {
                 RootStatus::Infeasible

@@ -9,6 +9,9 @@ use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverCon
 use crate::model::highs_backend::{self, BackendError};
 use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
 
+/// Relative margin below the convexity dual under which a schedule counts as improving.
+const CUTOFF_MARGIN: f64 = 1e-6;
+
 /// One employee's pricing model, built once and re-priced every round.
 pub struct Pricer {
     /// The employee.
@@ -18,6 +21,21 @@ pub struct Pricer {
     assign: Vec<(usize, Assignment)>,
     /// A hard own row is broken by the locked context: no schedule exists.
     pub broken: bool,
+}
+
+/// What pricing one employee says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pricing {
+    /// A schedule of negative reduced cost (and the employee's reduced-cost bound).
+    Column(Priced),
+    /// Proven: no schedule of this employee has a negative reduced cost.
+    NoneNegative,
+    /// The time limit stopped the pricing MILP before it found a column or proved none
+    /// exists; `bound` is its dual bound on the least reduced cost (−∞ when unknown).
+    Unknown {
+        /// Lower bound on the least reduced cost.
+        bound: f64,
+    },
 }
 
 /// A schedule priced for the master.
@@ -85,14 +103,25 @@ impl Pricer {
         dual: &dyn Fn(Assignment) -> f64,
         convexity: f64,
         cfg: &SolverConfig,
-    ) -> Result<Option<Priced>, BackendError> {
+    ) -> Result<Pricing, BackendError> {
         let mut lp = self.lp.clone();
         for &(c, a) in &self.assign {
             lp.cols[c].cost -= dual(a);
         }
-        let run = highs_backend::solve_lp(&lp, cfg, None, false)?;
+        // Only schedules of negative reduced cost matter: the cutoff lets HiGHS prune every
+        // node whose bound reaches the convexity dual, and proves "none" fast.
+        let cutoff = convexity - CUTOFF_MARGIN * convexity.abs().max(1.0);
+        let run = highs_backend::solve_lp_below(&lp, cfg, cutoff)?;
         let Some(values) = run.values else {
-            return Ok(None);
+            use highs::HighsModelStatus as H;
+            return Ok(match run.status {
+                H::ObjectiveBound | H::Infeasible | H::Optimal => Pricing::NoneNegative,
+                _ => Pricing::Unknown {
+                    bound: run
+                        .bound
+                        .map_or(f64::NEG_INFINITY, |b| (b - convexity).min(0.0)),
+                },
+            });
         };
         let objective: f64 = lp.cols.iter().zip(&values).map(|(c, v)| c.cost * v).sum();
         let cost: f64 = self
@@ -115,7 +144,7 @@ impl Pricer {
             .map(|&(_, a)| a.slot)
             .collect();
         slots.sort_unstable();
-        Ok(Some(Priced {
+        Ok(Pricing::Column(Priced {
             slots,
             cost,
             reduced_cost: objective - convexity,

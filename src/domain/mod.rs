@@ -352,9 +352,8 @@ impl Strategy {
         }
     }
 
-    /// The rule of `auto`: the decomposition pays when every coupling row is cover (the only
-    /// coupling rule the master holds), the problem has per-employee sequence or total-time
-    /// rules (C3, C8, C10, C11: where the compact LP relaxation is weak) and it is small
+    /// The rule of `auto`: the decomposition pays when the problem has per-employee sequence
+    /// or total-time rules (C3, C8, C10, C11: where the compact LP relaxation is weak) and it is small
     /// enough for one-employee pricing MILPs to run many rounds (at most
     /// [`Strategy::AUTO_MAX_EMPLOYEES`] employees, at most [`Strategy::AUTO_MAX_DAYS`] days).
     pub fn prefers_decomposition(p: &Problem) -> bool {

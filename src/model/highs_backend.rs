@@ -135,6 +135,28 @@ pub fn solve_lp(
     warm: Option<&[f64]>,
     log: bool,
 ) -> Result<MilpRun, BackendError> {
+    run_lp(lp, cfg, warm, log, None)
+}
+
+/// [`solve_lp`] for solutions of objective below `cutoff` only (HiGHS's `objective_bound`):
+/// every node whose bound reaches it is pruned, so "none exists" is proven fast — the
+/// status is then not `Optimal` and `values` is `None`. The pricing problems of the
+/// decomposition ask exactly this: is there a schedule of negative reduced cost?
+pub fn solve_lp_below(
+    lp: &LinearProgram,
+    cfg: &SolverConfig,
+    cutoff: f64,
+) -> Result<MilpRun, BackendError> {
+    run_lp(lp, cfg, None, false, Some(cutoff))
+}
+
+fn run_lp(
+    lp: &LinearProgram,
+    cfg: &SolverConfig,
+    warm: Option<&[f64]>,
+    log: bool,
+    cutoff: Option<f64>,
+) -> Result<MilpRun, BackendError> {
     let t0 = Instant::now();
     let mut vars = ProblemVariables::new();
     let mut integer_columns = 0;
@@ -234,6 +256,9 @@ pub fn solve_lp(
         tracing::warn!(threads = cfg.threads, "HiGHS kept its earlier thread count");
     }
     apply_extra_options(&mut model)?;
+    if let Some(c) = cutoff {
+        set(&mut model, "objective_bound", c)?;
+    }
     if let Some(w) = warm {
         model
             .try_set_solution(Some(w), None, None, None)

@@ -5,7 +5,12 @@
 //! are the seams for learned models (LightGBM, a later issue); [`FallbackScorer`] is the
 //! documented heuristic used when no model is given, and is reported as such in outputs
 //! (`scoringMethod`). Its formula lives once, in [`fallback_factors`] and [`fallback_score`],
-//! and serves both kinds of pair.
+//! and serves both kinds of pair. [`lightgbm::LightGbmScorer`] is the learned model,
+//! [`features`] the versioned feature list it reads, [`training`] the data it learns from.
+
+pub mod features;
+pub mod lightgbm;
+pub mod training;
 
 use std::collections::BTreeMap;
 
@@ -22,6 +27,18 @@ pub trait Scorer: Send + Sync {
     fn version(&self) -> &str;
     /// Score of placing `e` on `s`, in [0, 1]. Must be deterministic.
     fn score(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> f64;
+
+    /// Scores of every pair, employee-major (`e · slots + s`). The default scores pair by
+    /// pair with rayon; a model overrides it to predict in batches.
+    fn score_all(&self, p: &Problem) -> Vec<f64> {
+        let n_slots = p.slots.len();
+        (0..p.employees.len())
+            .into_par_iter()
+            .flat_map_iter(|e| {
+                (0..n_slots).map(move |s| self.score(p, EmployeeIdx(e as u32), SlotIdx(s as u32)))
+            })
+            .collect()
+    }
 }
 
 /// Scores employee–task pairs (task assignment). Implemented by [`FallbackScorer`]; a learned
@@ -33,6 +50,87 @@ pub trait TaskScorer: Send + Sync {
     fn version(&self) -> &str;
     /// Score of giving task `t` to employee `e`, in [0, 1]. Must be deterministic.
     fn score_task(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> f64;
+
+    /// Scores of the given pairs, in order. The default scores pair by pair with rayon; a
+    /// model overrides it to predict in batches.
+    fn score_task_pairs(&self, p: &TaskProblem, pairs: &[(EmpIdx, TaskIdx)]) -> Vec<f64> {
+        pairs
+            .par_iter()
+            .map(|&(e, t)| self.score_task(p, e, t))
+            .collect()
+    }
+
+    /// Scores of every pair, employee-major (`e · tasks + t`): the hot path.
+    fn score_all_tasks(&self, p: &TaskProblem) -> Vec<f64> {
+        let n_tasks = p.tasks.len();
+        (0..p.employees.len())
+            .into_par_iter()
+            .flat_map_iter(|e| {
+                (0..n_tasks).map(move |t| self.score_task(p, EmpIdx(e as u32), TaskIdx(t as u32)))
+            })
+            .collect()
+    }
+
+    /// The model's input for a pair ([`features::task_features`]; the fallback reads only
+    /// three of them).
+    fn extract_features(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> features::FeatureRow {
+        features::task_features(p, e, t)
+    }
+
+    /// `(score, confidence)` of a pair, both in [0, 1]; see [`confidence`].
+    fn predict_proba(&self, p: &TaskProblem, e: EmpIdx, t: TaskIdx) -> (f64, f64) {
+        let s = self.score_task(p, e, t);
+        (s, confidence(s))
+    }
+
+    /// The `top_k` best of `employees` for task `t`, best first (ties: request order), with
+    /// scores and confidences. Every listed employee is scored, eligible or not: filtering
+    /// is the methods' business.
+    fn score_candidates(
+        &self,
+        p: &TaskProblem,
+        t: TaskIdx,
+        employees: &[EmpIdx],
+        top_k: usize,
+    ) -> Vec<Candidate> {
+        let pairs: Vec<(EmpIdx, TaskIdx)> = employees.iter().map(|&e| (e, t)).collect();
+        let scores = self.score_task_pairs(p, &pairs);
+        let mut out: Vec<Candidate> = employees
+            .iter()
+            .zip(scores)
+            .map(|(&employee, score)| Candidate {
+                employee,
+                score,
+                confidence: confidence(score),
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.employee.cmp(&b.employee))
+        });
+        out.truncate(top_k);
+        out
+    }
+}
+
+/// One ranked candidate of [`TaskScorer::score_candidates`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Candidate {
+    /// Who.
+    pub employee: EmpIdx,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+}
+
+/// Confidence of a score read as a probability: `|2·score − 1|`, the distance from the
+/// undecided 0.5 scaled to [0, 1] (1 for a sure yes or no, 0 for a coin flip). The same
+/// definition serves the model and the fallback, so the numbers are comparable; for the
+/// fallback they are not calibrated.
+pub fn confidence(score: f64) -> f64 {
+    (2.0 * score - 1.0).abs().clamp(0.0, 1.0)
 }
 
 /// The fallback's three factors `(skill, experience, workload)`, each in [0, 1], from plain
@@ -138,15 +236,11 @@ pub struct PairScores {
 }
 
 impl PairScores {
-    /// Score every pair with `scorer` (rayon over employees).
+    /// Score every pair with `scorer` ([`Scorer::score_all`]: rayon, or model batches).
     pub fn compute(p: &Problem, scorer: &dyn Scorer) -> Self {
         let n_slots = p.slots.len();
-        let values: Vec<f64> = (0..p.employees.len())
-            .into_par_iter()
-            .flat_map_iter(|e| {
-                (0..n_slots).map(move |s| scorer.score(p, EmployeeIdx(e as u32), SlotIdx(s as u32)))
-            })
-            .collect();
+        let values = scorer.score_all(p);
+        debug_assert_eq!(values.len(), n_slots * p.employees.len());
         PairScores { n_slots, values }
     }
 

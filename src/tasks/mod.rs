@@ -24,10 +24,10 @@ pub mod local_search;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod workflow;
 
 use std::time::Instant;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 pub use check::{check_tasks, TaskCheckReport, TaskObjectiveBreakdown, TaskViolation};
@@ -38,6 +38,10 @@ pub use domain::{
 pub use output::{read_task_assignments, task_human_summary, task_solution_json};
 pub use parse::{
     load_task_request, task_request_from_value, TASK_REQUEST_SCHEMA, TASK_SOLUTION_SCHEMA,
+};
+pub use workflow::{
+    assign_tasks, finalize_assignments, preview_assignments, AssignmentStore, FileStore,
+    MemoryStore,
 };
 
 use crate::domain::{Method, WarmStart};
@@ -65,7 +69,11 @@ impl Default for TaskSolveOptions<'_> {
     }
 }
 
-/// Scores of every employee–task pair, computed once (in parallel over employees).
+/// Scores of the employee–task pairs the methods can use, computed once.
+///
+/// Only pending tasks' eligible pairs (no [`PairBlock`]) are scored — the heuristics and
+/// the MILP read no other — in one batch through [`TaskScorer::score_task_pairs`] (rayon, or
+/// model batches); every other pair reads 0.
 #[derive(Clone, Debug)]
 pub struct TaskScores {
     n_tasks: usize,
@@ -73,15 +81,26 @@ pub struct TaskScores {
 }
 
 impl TaskScores {
-    /// Score every pair with `scorer`.
+    /// Score every eligible pending pair with `scorer`.
     pub fn compute(p: &TaskProblem, scorer: &dyn TaskScorer) -> Self {
+        use rayon::prelude::*;
         let n_tasks = p.tasks.len();
-        let values = (0..p.employees.len())
+        let pending: Vec<TaskIdx> = p.pending().collect();
+        let pairs: Vec<(EmpIdx, TaskIdx)> = (0..p.employees.len() as u32)
             .into_par_iter()
             .flat_map_iter(|e| {
-                (0..n_tasks).map(move |t| scorer.score_task(p, EmpIdx(e as u32), TaskIdx(t as u32)))
+                let e = EmpIdx(e);
+                pending
+                    .iter()
+                    .filter(move |&&t| p.pair_block(e, t).is_none())
+                    .map(move |&t| (e, t))
             })
             .collect();
+        let scores = scorer.score_task_pairs(p, &pairs);
+        let mut values = vec![0.0; n_tasks * p.employees.len()];
+        for (&(e, t), s) in pairs.iter().zip(scores) {
+            values[e.ix() * n_tasks + t.ix()] = s;
+        }
         TaskScores { n_tasks, values }
     }
 

@@ -21,6 +21,7 @@ pub fn task_solution_json(p: &TaskProblem, sol: &TaskSolution) -> Value {
                 "taskId": p.tasks[a.task.ix()].id,
                 "employeeId": p.employees[a.employee.ix()].id,
                 "score": round6(a.score),
+                "confidence": round6(crate::scoring::confidence(a.score)),
                 "cost": a.cost,
                 "hours": a.hours,
             })

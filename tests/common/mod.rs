@@ -43,6 +43,11 @@ pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
         v["solverRun"]["milp"]["buildSeconds"] = serde_json::json!("[time]");
         v["solverRun"]["milp"]["solveSeconds"] = serde_json::json!("[time]");
     }
+    if v["solverRun"]["decomposition"].is_object() {
+        for k in ["pricingSeconds", "masterSeconds", "integerSeconds"] {
+            v["solverRun"]["decomposition"][k] = serde_json::json!("[time]");
+        }
+    }
     v
 }
 
