@@ -380,8 +380,10 @@ fn solve_milp(
     Ok(())
 }
 
-/// Share of the time limit the tabu search of the warm start ([`local_search`]) may take; it
-/// usually stops much earlier, when it stalls.
+/// Share of the time limit the warm start may take: the tabu search ([`local_search`]),
+/// which usually stops much earlier, when it stalls, and on GAP-like requests of at least
+/// [`LAGRANGE_MIN_COLUMNS`] columns the knapsack heuristic ([`knapsack_lagrange`]; then the
+/// tabu search gets the first half). HiGHS gets the rest of the time limit.
 pub const SEARCH_SHARE: f64 = 0.1;
 
 /// Every how many subgradient iterations of [`knapsack_lagrange`] a knapsack solution is
