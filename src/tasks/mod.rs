@@ -20,6 +20,7 @@
 pub mod check;
 pub mod domain;
 pub mod heuristics;
+pub mod knapsack_lagrange;
 pub mod local_search;
 pub mod model;
 pub mod output;
@@ -315,19 +316,24 @@ fn solve_milp(
         WarmStart::GreedyMl => Some(heuristics::construct(p, scores, Construction::Greedy)),
         WarmStart::BalancedMl => Some(heuristics::construct(p, scores, Construction::Balanced)),
     };
-    let warm = warm.map(|w| polish_warm_start(p, &model, scores, opts.scorer, w, t0));
+    let (warm, lagrange_bound) = match warm {
+        Some(w) => {
+            let (w, b) = polish_warm_start(p, &model, scores, opts.scorer, w, t0);
+            (Some(w), b)
+        }
+        None => (None, None),
+    };
     let warm_values = warm.as_ref().and_then(|pairs| {
         let report = check_tasks(p, &to_assignments(p, scores, pairs), opts.scorer);
         report.feasible.then(|| model.values_of(pairs)).flatten()
     });
     let warm_objective = warm_values.as_ref().map(|v| model.objective_of(v));
     let warm_ready = t0.elapsed().as_secs_f64();
-    let run = highs_backend::solve_lp(
-        &model.lp,
-        &p.config,
-        warm_values.as_deref(),
-        opts.solver_log,
-    )?;
+    // The time limit covers the whole solve: HiGHS gets what the warm start left.
+    let mut cfg = p.config.clone();
+    cfg.time_limit_seconds = (p.config.time_limit_seconds - warm_ready)
+        .max(p.config.time_limit_seconds * (1.0 - 2.0 * SEARCH_SHARE));
+    let run = highs_backend::solve_lp(&model.lp, &cfg, warm_values.as_deref(), opts.solver_log)?;
     use highs::HighsModelStatus as H;
     sol.milp = Some(MilpStats {
         model: run.size,
@@ -368,7 +374,11 @@ fn solve_milp(
             let bound = if proven {
                 run.bound.map(|b| b.min(objective)).or(Some(objective))
             } else {
-                run.bound
+                // The knapsack bound is often the stronger one on tight GAP instances.
+                match (run.bound, lagrange_bound) {
+                    (Some(b), Some(l)) => Some(b.max(l).min(objective)),
+                    (b, l) => b.or(l.map(|l| l.min(objective))),
+                }
             };
             sol.status = if proven {
                 Status::Optimal
@@ -389,13 +399,28 @@ fn solve_milp(
     Ok(())
 }
 
-/// Share of the time limit the tabu search of the warm start ([`local_search`]) may take; it
-/// usually stops much earlier, when it stalls.
+/// Share of the time limit the warm start may take: the tabu search ([`local_search`]),
+/// which usually stops much earlier, when it stalls, and on GAP-like requests of at least
+/// [`LAGRANGE_MIN_COLUMNS`] columns the knapsack heuristic ([`knapsack_lagrange`]; then the
+/// tabu search gets the first half). HiGHS gets the rest of the time limit.
 pub const SEARCH_SHARE: f64 = 0.1;
+
+/// Every how many subgradient iterations of [`knapsack_lagrange`] a knapsack solution is
+/// repaired into an assignment.
+pub const LAGRANGE_REPAIR_EVERY: usize = 10;
+
+/// Fewest employee–task columns for which [`knapsack_lagrange`] runs: below that HiGHS
+/// solves the model quickly on its own (OR-Library GAP Cattrysse, Chu 5 × 100).
+pub const LAGRANGE_MIN_COLUMNS: usize = 1_000;
+
+/// Stall limit of each repairing tabu search of [`knapsack_lagrange`].
+pub const LAGRANGE_REPAIR_STALL: usize = 300;
 
 /// The construction, or the tabu search's assignment started from it when that one is
 /// feasible and better (or the construction is not feasible: the greedy cannot place every
-/// task under tight capacities, and HiGHS would start cold).
+/// task under tight capacities, and HiGHS would start cold); then, on GAP-like requests, the
+/// Lagrangian knapsack heuristic ([`knapsack_lagrange`]) until [`SEARCH_SHARE`] of the time
+/// limit, when it finds better. Also returns the knapsack Lagrangian bound, when it ran.
 fn polish_warm_start(
     p: &TaskProblem,
     model: &TaskModel,
@@ -403,10 +428,18 @@ fn polish_warm_start(
     scorer: &dyn TaskScorer,
     built: Vec<(TaskIdx, EmpIdx)>,
     t0: Instant,
-) -> Vec<(TaskIdx, EmpIdx)> {
+) -> (Vec<(TaskIdx, EmpIdx)>, Option<f64>) {
+    let deadline =
+        t0 + std::time::Duration::from_secs_f64(p.config.time_limit_seconds * SEARCH_SHARE);
+    // With the knapsack heuristic to follow, the tabu search gets the first half.
+    let lagrange_applies = model.pairs.len() >= LAGRANGE_MIN_COLUMNS;
+    let share = if lagrange_applies {
+        SEARCH_SHARE / 2.0
+    } else {
+        SEARCH_SHARE
+    };
     let limits = local_search::SearchLimits {
-        deadline: t0
-            + std::time::Duration::from_secs_f64(p.config.time_limit_seconds * SEARCH_SHARE),
+        deadline: t0 + std::time::Duration::from_secs_f64(p.config.time_limit_seconds * share),
         max_stall: local_search::SearchLimits::stall_for(p.pending().count()),
         seed: p.config.seed,
     };
@@ -421,11 +454,43 @@ fn polish_warm_start(
         iterations = ?found.as_ref().map(|f| f.iterations),
         "task warm start: tabu search"
     );
-    match (built_objective, found) {
+    let lagrange = (model.pairs.len() >= LAGRANGE_MIN_COLUMNS)
+        .then(|| {
+            knapsack_lagrange::run(
+                p,
+                model,
+                found.as_ref().map_or(f64::INFINITY, |f| f.objective),
+                knapsack_lagrange::LagrangeLimits {
+                    deadline,
+                    iterations: usize::MAX,
+                    repair_every: LAGRANGE_REPAIR_EVERY,
+                    repair_stall: LAGRANGE_REPAIR_STALL,
+                    seed: p.config.seed,
+                },
+            )
+        })
+        .flatten();
+    let bound = lagrange.as_ref().map(|l| l.bound).filter(|b| b.is_finite());
+    if let Some(l) = &lagrange {
+        tracing::info!(
+            bound = l.bound,
+            iterations = l.iterations,
+            repairs = l.repairs,
+            best = ?l.best.as_ref().map(|b| b.objective),
+            "task warm start: knapsack Lagrangian heuristic"
+        );
+    }
+    let found = match (found, lagrange.and_then(|l| l.best)) {
+        (Some(f), Some(b)) if b.objective < f.objective - 1e-9 => Some(b),
+        (None, b) => b,
+        (f, _) => f,
+    };
+    let pairs = match (built_objective, found) {
         (Some(b), Some(f)) if f.objective < b - 1e-9 => f.pairs,
         (None, Some(f)) => f.pairs,
         _ => built,
-    }
+    };
+    (pairs, bound)
 }
 
 fn to_assignments(
