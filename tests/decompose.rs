@@ -152,3 +152,17 @@ mod properties {
         }
     }
 }
+
+/// Regression (proptest case e=3, days=7, seed=81, min=1, hard cover): column generation
+/// must converge on a tiny instance with hard cover rows.
+#[test]
+fn tiny_hard_cover_instance_converges() {
+    let p = properties::instance(3, 7, 81, 1, false);
+    let d = decompose::solve(&p, &FallbackScorer, 30.0).unwrap();
+    assert_eq!(
+        d.root_status,
+        RootStatus::Converged,
+        "{:?}",
+        (d.rounds, d.columns, d.master_objective, d.bound)
+    );
+}

@@ -152,9 +152,13 @@ pub fn solve(
         return Ok(out);
     }
     let mut master = MasterLp::new(&shape, &p.config);
-    let mut seen: BTreeSet<(EmployeeIdx, Vec<SlotIdx>)> = BTreeSet::new();
+    // A schedule is new unless the master holds it at the same cost: pricing can return a
+    // schedule already there at a lower cost than an initial column was given (its own slack
+    // and auxiliary columns set better than the roster's least values), and that cheaper copy
+    // must enter or column generation stalls.
+    let mut seen: BTreeSet<(EmployeeIdx, Vec<SlotIdx>, i64)> = BTreeSet::new();
     let mut add = |master: &mut MasterLp, c: Column| -> bool {
-        let new = seen.insert((c.employee, c.slots.clone()));
+        let new = seen.insert((c.employee, c.slots.clone(), (c.cost * 1e6).round() as i64));
         if new {
             master.add(c);
         }
@@ -213,7 +217,7 @@ pub fn solve(
                     lagrangian += priced.reduced_cost_bound.min(0.0);
                     // A schedule already in the master prices at its LP reduced cost (≥ 0 up
                     // to round-off): it is not a new column, and the round may still converge.
-                    if priced.reduced_cost < ENTER * mu.abs().max(1.0)
+                    if priced.reduced_cost < ENTER
                         && add(
                             &mut master,
                             Column {
@@ -226,7 +230,7 @@ pub fn solve(
                         added += 1;
                     }
                 }
-                Pricing::NoneNegative => {}
+                Pricing::NoneNegative { bound } => lagrangian += bound,
                 Pricing::Unknown { bound } => {
                     exact = false;
                     lagrangian += bound;

@@ -9,8 +9,9 @@ use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverCon
 use crate::model::highs_backend::{self, BackendError};
 use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
 
-/// Relative margin below the convexity dual under which a schedule counts as improving.
-const CUTOFF_MARGIN: f64 = 1e-6;
+/// Margin below the convexity dual under which a schedule counts as improving (absolute:
+/// duals of hard rows reach the artificial cost, and a relative margin would hide columns).
+pub const CUTOFF_MARGIN: f64 = 1e-6;
 
 /// One employee's pricing model, built once and re-priced every round.
 pub struct Pricer {
@@ -28,8 +29,11 @@ pub struct Pricer {
 pub enum Pricing {
     /// A schedule of negative reduced cost (and the employee's reduced-cost bound).
     Column(Priced),
-    /// Proven: no schedule of this employee has a negative reduced cost.
-    NoneNegative,
+    /// Proven: no schedule of this employee has a reduced cost below `bound` (−margin).
+    NoneNegative {
+        /// Lower bound on the least reduced cost.
+        bound: f64,
+    },
     /// The time limit stopped the pricing MILP before it found a column or proved none
     /// exists; `bound` is its dual bound on the least reduced cost (−∞ when unknown).
     Unknown {
@@ -110,18 +114,25 @@ impl Pricer {
         }
         // Only schedules of negative reduced cost matter: the cutoff lets HiGHS prune every
         // node whose bound reaches the convexity dual, and proves "none" fast.
-        let cutoff = convexity - CUTOFF_MARGIN * convexity.abs().max(1.0);
+        let cutoff = convexity - CUTOFF_MARGIN;
         let run = highs_backend::solve_lp_below(&lp, cfg, cutoff)?;
-        let Some(values) = run.values else {
-            use highs::HighsModelStatus as H;
-            return Ok(match run.status {
-                H::ObjectiveBound | H::Infeasible | H::Optimal => Pricing::NoneNegative,
-                _ => Pricing::Unknown {
+        use highs::HighsModelStatus as H;
+        let proven = matches!(run.status, H::Optimal | H::ObjectiveBound | H::Infeasible);
+        let values = match run.values {
+            Some(v) if lp.cols.iter().zip(&v).map(|(c, x)| c.cost * x).sum::<f64>() < cutoff => v,
+            // A solution at or above the cutoff is no column; with a proven status none is.
+            _ if proven => {
+                return Ok(Pricing::NoneNegative {
+                    bound: -CUTOFF_MARGIN,
+                })
+            }
+            _ => {
+                return Ok(Pricing::Unknown {
                     bound: run
                         .bound
                         .map_or(f64::NEG_INFINITY, |b| (b - convexity).min(0.0)),
-                },
-            });
+                })
+            }
         };
         let objective: f64 = lp.cols.iter().zip(&values).map(|(c, v)| c.cost * v).sum();
         let cost: f64 = self
