@@ -311,7 +311,7 @@ fn solve_decomposition(
         sol.objective = Some(objective);
         sol.best_bound = Some(objective);
         sol.gap = Some(0.0);
-        sol.check = Some(check(p, roster, opts.scorer));
+        sol.check = d.report.clone();
         sol.roster = roster.clone();
         sol.time_to_best_seconds = Some(t0.elapsed().as_secs_f64());
         sol.decomposition = Some(d);
@@ -345,13 +345,8 @@ fn solve_decomposition(
         };
         sol.best_bound = best;
         sol.gap = best.map(|b| ((objective - b) / objective.abs().max(1.0)).max(0.0));
-        let closed = best.is_some_and(|b| {
-            if d.integral_costs {
-                (b - 1e-6).ceil() >= objective - 1e-6
-            } else {
-                b >= objective - 1e-6 * objective.abs().max(1.0)
-            }
-        });
+        let closed =
+            best.is_some_and(|b| crate::decompose::bound_proves(b, objective, d.integral_costs));
         if closed {
             sol.status = Status::Optimal;
             sol.best_bound = Some(objective);

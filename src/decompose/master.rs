@@ -37,6 +37,18 @@ struct CouplingRow {
     own: Vec<(usize, f64)>,
 }
 
+impl CouplingRow {
+    /// The hard sides of the row, which get an artificial column each: `(below, above)`.
+    fn artificial_sides(&self) -> (bool, bool) {
+        let has_below = self.own.iter().any(|&(_, coef)| coef > 0.0);
+        let has_above = self.own.iter().any(|&(_, coef)| coef < 0.0);
+        (
+            self.lo.is_finite() && !has_below,
+            self.hi.is_finite() && !has_above,
+        )
+    }
+}
+
 /// The master's static part: coupling rows and columns, and which rows each `x` enters.
 pub struct MasterShape {
     rows: Vec<CouplingRow>,
@@ -110,6 +122,30 @@ impl MasterShape {
             .unwrap_or(0.0)
     }
 
+    /// Number of artificial columns [`MasterShape::build`] adds (after the static ones).
+    fn artificials(&self) -> usize {
+        self.employees
+            + self
+                .rows
+                .iter()
+                .map(|r| {
+                    let (below, above) = r.artificial_sides();
+                    usize::from(below) + usize::from(above)
+                })
+                .sum::<usize>()
+    }
+
+    /// A schedule column's entries: its coupling rows and its employee's convexity row.
+    fn column_factors(&self, c: &Column, coupling: &[Row], convexity: &[Row]) -> Vec<(Row, f64)> {
+        let mut factors: Vec<(Row, f64)> = self
+            .column_entries(c)
+            .into_iter()
+            .map(|(r, k)| (coupling[r], k))
+            .collect();
+        factors.push((convexity[c.employee.ix()], 1.0));
+        factors
+    }
+
     /// Number of coupling rows.
     pub fn coupling_rows(&self) -> usize {
         self.rows.len()
@@ -142,12 +178,11 @@ impl MasterShape {
             pb.add_column(ARTIFICIAL_COST, 0.0..=1.0, [(row, 1.0)]);
         }
         for (k, r) in self.rows.iter().enumerate() {
-            let has_below = r.own.iter().any(|&(_, coef)| coef > 0.0);
-            let has_above = r.own.iter().any(|&(_, coef)| coef < 0.0);
-            if r.lo.is_finite() && !has_below {
+            let (below, above) = r.artificial_sides();
+            if below {
                 pb.add_column(ARTIFICIAL_COST, 0.0.., [(coupling[k], 1.0)]);
             }
-            if r.hi.is_finite() && !has_above {
+            if above {
                 pb.add_column(ARTIFICIAL_COST, 0.0.., [(coupling[k], -1.0)]);
             }
         }
@@ -214,20 +249,22 @@ impl<'s> MasterLp<'s> {
         }
     }
 
-    /// Add a schedule column.
-    pub fn add(&mut self, c: Column) {
-        let mut model = match (self.model.take(), self.solved.take()) {
+    /// The model to change or solve next: the unsolved one, or the last solved one turned
+    /// back into a model (HiGHS keeps its basis).
+    fn take_model(&mut self) -> Model {
+        match (self.model.take(), self.solved.take()) {
             (Some(m), _) => m,
             (None, Some(s)) => Model::from(s),
             (None, None) => unreachable!("the master always holds a model"),
-        };
-        let mut factors: Vec<(Row, f64)> = self
+        }
+    }
+
+    /// Add a schedule column.
+    pub fn add(&mut self, c: Column) {
+        let mut model = self.take_model();
+        let factors = self
             .shape
-            .column_entries(&c)
-            .into_iter()
-            .map(|(r, k)| (self.coupling[r], k))
-            .collect();
-        factors.push((self.convexity[c.employee.ix()], 1.0));
+            .column_factors(&c, &self.coupling, &self.convexity);
         model.add_col(c.cost, 0.0.., factors);
         self.columns.push(c);
         self.model = Some(model);
@@ -235,11 +272,7 @@ impl<'s> MasterLp<'s> {
 
     /// Solve the LP within `time_limit` seconds.
     pub fn solve(&mut self, time_limit: f64) -> Option<MasterSolution> {
-        let mut model = match (self.model.take(), self.solved.take()) {
-            (Some(m), _) => m,
-            (None, Some(s)) => Model::from(s),
-            (None, None) => unreachable!("the master always holds a model"),
-        };
+        let mut model = self.take_model();
         configure(&mut model, &self.cfg, time_limit);
         let solved = model.try_solve().ok()?;
         let result = (solved.status() == HighsModelStatus::Optimal).then(|| {
@@ -247,7 +280,7 @@ impl<'s> MasterLp<'s> {
             let rows = sol.dual_rows();
             let cols = sol.columns();
             let n_static = self.shape.cols.len();
-            let n_art = solved_artificials(self.shape);
+            let n_art = self.shape.artificials();
             let artificial: f64 = cols[n_static..n_static + n_art].iter().sum();
             let nr = self.coupling.len();
             MasterSolution {
@@ -266,13 +299,7 @@ impl<'s> MasterLp<'s> {
     pub fn solve_integer(&self, time_limit: f64) -> Option<(Vec<usize>, f64, f64, bool)> {
         let (mut pb, coupling, convexity) = self.shape.build(true);
         for c in &self.columns {
-            let mut factors: Vec<(Row, f64)> = self
-                .shape
-                .column_entries(c)
-                .into_iter()
-                .map(|(r, k)| (coupling[r], k))
-                .collect();
-            factors.push((convexity[c.employee.ix()], 1.0));
+            let factors = self.shape.column_factors(c, &coupling, &convexity);
             pb.add_integer_column(c.cost, 0.0..=1.0, factors);
         }
         let mut model = pb.optimise(Sense::Minimise);
@@ -284,7 +311,7 @@ impl<'s> MasterLp<'s> {
             return None;
         }
         let values = solved.get_solution().columns().to_vec();
-        let first = self.shape.cols.len() + solved_artificials(self.shape);
+        let first = self.shape.cols.len() + self.shape.artificials();
         let artificial: f64 = values[self.shape.cols.len()..first].iter().sum();
         if artificial > 1e-6 {
             return None;
@@ -298,16 +325,4 @@ impl<'s> MasterLp<'s> {
         let proven = solved.status() == HighsModelStatus::Optimal;
         Some((chosen, solved.objective_value(), bound, proven))
     }
-}
-
-/// Number of artificial columns [`MasterShape::build`] adds.
-fn solved_artificials(shape: &MasterShape) -> usize {
-    let mut n = shape.employees;
-    for r in &shape.rows {
-        let has_below = r.own.iter().any(|&(_, coef)| coef > 0.0);
-        let has_above = r.own.iter().any(|&(_, coef)| coef < 0.0);
-        n += usize::from(r.lo.is_finite() && !has_below);
-        n += usize::from(r.hi.is_finite() && !has_above);
-    }
-    n
 }

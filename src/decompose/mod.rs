@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::check::check;
+use crate::check::{check, CheckReport};
 use crate::constraints::Scope;
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::heuristics::{construct, Construction};
@@ -85,6 +85,9 @@ pub struct Decomposition {
     pub roster: Option<Roster>,
     /// Its objective as the checker recomputes it.
     pub objective: Option<f64>,
+    /// The checker's report on that roster.
+    #[serde(skip)]
+    pub report: Option<CheckReport>,
     /// The integer master proved its roster optimal over the generated columns.
     pub integer_master_optimal: bool,
     /// Seconds in pricing MILPs.
@@ -101,11 +104,18 @@ impl Decomposition {
     /// The roster is proven optimal: integral costs make any roster within 1 of the bound
     /// optimal once `⌈bound⌉ ≥ objective`, and equal values prove it whatever the costs.
     pub fn proven_optimal(&self) -> bool {
-        match self.objective {
-            Some(o) if self.integral_costs => (self.bound - 1e-6).ceil() >= o - 1e-6,
-            Some(o) => self.bound >= o - 1e-6 * o.abs().max(1.0),
-            None => false,
-        }
+        self.objective
+            .is_some_and(|o| bound_proves(self.bound, o, self.integral_costs))
+    }
+}
+
+/// Whether a lower `bound` proves a roster of `objective` optimal: with integral costs every
+/// objective is an integer, so `⌈bound⌉ ≥ objective` suffices; otherwise they must meet.
+pub fn bound_proves(bound: f64, objective: f64, integral_costs: bool) -> bool {
+    if integral_costs {
+        (bound - 1e-6).ceil() >= objective - 1e-6
+    } else {
+        bound >= objective - 1e-6 * objective.abs().max(1.0)
     }
 }
 
@@ -138,6 +148,7 @@ pub fn solve(
         bound: f64::NEG_INFINITY,
         roster: None,
         objective: None,
+        report: None,
         integer_master_optimal: false,
         pricing_seconds: 0.0,
         master_seconds: 0.0,
@@ -169,7 +180,7 @@ pub fn solve(
     let greedy = construct(p, &scores, Construction::Greedy);
     for pr in &pricers {
         for r in [&greedy, &Roster::default()] {
-            if let Some((slots, cost)) = pr.cost_of(p, r, &score) {
+            if let Some((slots, cost)) = pr.cost_of(r) {
                 add(
                     &mut master,
                     Column {
@@ -282,6 +293,7 @@ pub fn solve(
         let report = check(p, &roster, scorer);
         if report.feasible {
             out.objective = Some(report.objective);
+            out.report = Some(report);
             out.roster = Some(roster);
             out.integer_master_optimal = proven;
         } else {

@@ -14,9 +14,11 @@ use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
 pub const CUTOFF_MARGIN: f64 = 1e-6;
 
 /// One employee's pricing model, built once and re-priced every round.
-pub struct Pricer {
+pub struct Pricer<'p> {
     /// The employee.
     pub employee: EmployeeIdx,
+    /// The employee's own model (also prices the initial columns).
+    ir: ModelIr<'p>,
     lp: LinearProgram,
     /// `(column, assignment)` of every `x` column.
     assign: Vec<(usize, Assignment)>,
@@ -56,9 +58,13 @@ pub struct Priced {
     pub reduced_cost_bound: f64,
 }
 
-impl Pricer {
+impl<'p> Pricer<'p> {
     /// The pricing model of `e`.
-    pub fn new(p: &Problem, e: EmployeeIdx, score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64) -> Self {
+    pub fn new(
+        p: &'p Problem,
+        e: EmployeeIdx,
+        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+    ) -> Self {
         let ir = ModelIr::for_employees(p, vec![e], score, BuildMode::Normal);
         let assign = ir
             .cols
@@ -74,18 +80,14 @@ impl Pricer {
             lp: ir.to_linear_program(),
             assign,
             broken: !ir.broken_constants.is_empty(),
+            ir,
         }
     }
 
     /// The own cost of `roster`'s schedule for this employee, when it keeps every hard own
     /// row (`None` otherwise): how the initial columns are priced.
-    pub fn cost_of(
-        &self,
-        p: &Problem,
-        roster: &Roster,
-        score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
-    ) -> Option<(Vec<SlotIdx>, f64)> {
-        let ir = ModelIr::for_employees(p, vec![self.employee], score, BuildMode::Normal);
+    pub fn cost_of(&self, roster: &Roster) -> Option<(Vec<SlotIdx>, f64)> {
+        let ir = &self.ir;
         let mine = Roster::new(
             roster
                 .assignments
