@@ -183,6 +183,8 @@ pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
         "bound": d.bound.is_finite().then(|| tidy(d.bound)),
         "integerMasterOptimal": d.integer_master_optimal,
         "pricingSeconds": d.pricing_seconds,
+        "labelingPricings": d.labeling_pricings,
+        "milpPricings": d.milp_pricings,
         "masterSeconds": d.master_seconds,
         "integerSeconds": d.integer_seconds,
     })

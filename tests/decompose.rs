@@ -4,31 +4,12 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use roster::decompose::{self, RootStatus};
-use roster::import::parse_curtois;
 use roster::scoring::FallbackScorer;
-
-fn curtois(name: &str) -> Option<roster::domain::Problem> {
-    let root = std::env::var_os("ROSTER_BENCHMARKS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks"));
-    let path = root.join("curtois").join(format!("{name}.txt"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!(
-            "skipped: {} not found (set ROSTER_BENCHMARKS to the benchmark folder)",
-            path.display()
-        );
-        return None;
-    };
-    let inst = parse_curtois(&text).unwrap();
-    Some(roster::input::request_from_value(&inst.to_request(name)).unwrap())
-}
 
 #[test]
 fn curtois_instance4_root_bound_is_the_optimum() {
-    let Some(mut p) = curtois("Instance4") else {
+    let Some(mut p) = common::curtois("Instance4") else {
         return;
     };
     p.config.threads = 1;
@@ -40,7 +21,7 @@ fn curtois_instance4_root_bound_is_the_optimum() {
 
 #[test]
 fn curtois_instance5_root_bound() {
-    let Some(mut p) = curtois("Instance5") else {
+    let Some(mut p) = common::curtois("Instance5") else {
         return;
     };
     p.config.threads = 1;

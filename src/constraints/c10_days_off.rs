@@ -16,8 +16,8 @@
 
 use serde::Deserialize;
 
-use super::stretch::{encode_min_stretch, is_short, stretches, Before, Edge};
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::stretch::{encode_min_stretch, is_short, min_run_face, stretches, Before, Edge};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::ModelIr;
 
@@ -62,6 +62,17 @@ impl Rule for ConsecutiveDaysOff {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        Some(vec![min_run_face(
+            false,
+            self.min_days_off(p, e),
+            Self::edge(p, e),
+        )])
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -19,7 +19,7 @@
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -126,6 +126,30 @@ impl Rule for Weekends {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let Some(max) = self.limit(p, e) else {
+            return Some(Vec::new());
+        };
+        let mut constant = p.history(e).weekends_worked;
+        let mut groups = Vec::new();
+        for (_, days) in p.horizon.weekends() {
+            // A weekend whose Saturday was locked before the horizon is worked already.
+            if days[0] == 0 && Self::locked_saturday(p, e) {
+                constant += 1;
+            } else {
+                groups.push(days);
+            }
+        }
+        Some(vec![LabelFace::Groups {
+            groups,
+            constant,
+            max,
+        }])
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -18,7 +18,7 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx, ShiftRequest, SlotIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -118,6 +118,11 @@ impl Rule for Requests {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, _e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        // Soft with one shift a day: costs on the columns and a constant (`encode_soft`).
+        (!self.mode.is_hard() && p.rules.is_hard(RuleId::C5)).then(Vec::new)
     }
 
     fn allows(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> bool {

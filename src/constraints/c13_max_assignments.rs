@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -51,6 +51,25 @@ impl Rule for MaxAssignments {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let Some(max) = self.limit(p, e) else {
+            return Some(Vec::new());
+        };
+        let days = (0..p.days()).collect();
+        let weight = vec![1.0; p.shift_types.len()];
+        let locked = f64::from(p.history(e).assignments);
+        Some(vec![LabelFace::budget(
+            days,
+            weight,
+            locked,
+            None,
+            Some(f64::from(max)),
+        )?])
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -4,7 +4,8 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::label::minutes_weight;
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -50,6 +51,21 @@ impl Rule for WeeklyHours {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let cap = self.cap_minutes(p, e);
+        p.horizon
+            .weeks()
+            .into_iter()
+            .map(|(_, days)| {
+                let locked = Self::locked(p, e, days[0]);
+                LabelFace::budget(days, minutes_weight(p), locked, None, Some(cap))
+            })
+            .collect()
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -11,8 +11,8 @@
 
 use serde::Deserialize;
 
-use super::stretch::{encode_min_stretch, is_short, stretches, Before};
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::stretch::{encode_min_stretch, is_short, min_run_face, stretches, Before};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -60,6 +60,20 @@ impl Rule for ConsecutiveDays {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let edge = Before::of(p, e).edge(true);
+        Some(vec![
+            LabelFace::MaxRun {
+                max: self.max_days(p, e),
+                prefix: p.history(e).streak_days,
+            },
+            min_run_face(true, self.min_days(p, e), edge),
+        ])
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -8,7 +8,7 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Minute, Problem, ShiftIdx, DAY_MINUTES};
 use crate::model::{ModelIr, RowTag};
 
@@ -107,6 +107,40 @@ impl Rule for Rest {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let kmax = self.horizon_k(p, e);
+        let shifts: Vec<ShiftIdx> = (0..p.shift_types.len() as u32).map(ShiftIdx).collect();
+        // The labeling remembers one day back: conflicts two or more days apart stay with
+        // the MILP (the history's, on the first days, are single-day facts and fine).
+        for k in 2..=kmax {
+            for &a in &shifts {
+                if shifts.iter().any(|&b| self.conflict(p, e, a, b, k)) {
+                    return None;
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        for &a in &shifts {
+            for &b in &shifts {
+                if self.conflict(p, e, a, b, 1) {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        let mut first = Vec::new();
+        for day in 0..p.days().min(kmax + 1) {
+            for &b in &shifts {
+                if self.conflict_with_history(p, e, b, day) {
+                    first.push((day, b));
+                }
+            }
+        }
+        Some(vec![LabelFace::NotNext(pairs), LabelFace::NotOn(first)])
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

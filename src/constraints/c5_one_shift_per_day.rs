@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{ModelIr, RowTag};
 
@@ -31,6 +31,11 @@ impl Rule for OneShiftPerDay {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, _p: &Problem, _e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        // The labeling takes at most one shift a day: exactly this rule, when hard.
+        self.mode.is_hard().then(Vec::new)
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

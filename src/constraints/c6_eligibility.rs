@@ -7,7 +7,7 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Violation};
 use crate::domain::{EmployeeIdx, Problem, SlotIdx};
 use crate::model::ModelIr;
 
@@ -82,6 +82,11 @@ impl Rule for Eligibility {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, _p: &Problem, _e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        // Hard: the pair has no column; soft: its column carries the penalty.
+        Some(Vec::new())
     }
 
     fn allows(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> bool {

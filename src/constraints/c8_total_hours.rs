@@ -11,7 +11,8 @@
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::label::minutes_weight;
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -91,6 +92,38 @@ impl Rule for TotalHours {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        let mut faces = Vec::new();
+        let (max, min) = (self.max_total(p, e), self.min_total(p, e));
+        if max.is_some() || min.is_some() {
+            let days = (0..p.days()).collect();
+            let locked = Self::locked_total(p, e);
+            faces.push(LabelFace::budget(
+                days,
+                minutes_weight(p),
+                locked,
+                min,
+                max,
+            )?);
+        }
+        if let Some(cap) = self.max_monthly(p, e) {
+            for (month, days) in p.horizon.months() {
+                let locked = Self::locked_month(p, e, month);
+                faces.push(LabelFace::budget(
+                    days,
+                    minutes_weight(p),
+                    locked,
+                    None,
+                    Some(cap),
+                )?);
+            }
+        }
+        Some(faces)
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{EvalCtx, Mode, Rule, RuleId, Schedules, Violation};
+use super::{EvalCtx, LabelFace, Mode, Rule, RuleId, Schedules, Violation};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -73,6 +73,23 @@ impl Rule for ShiftsPerType {
     }
     fn mode(&self) -> Mode {
         self.mode
+    }
+
+    fn label_faces(&self, p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        if !self.mode.is_hard() {
+            return None;
+        }
+        self.limits(p, e)
+            .into_iter()
+            .map(|(t, limit)| {
+                let weight = (0..p.shift_types.len())
+                    .map(|i| f64::from(u8::from(i == t.ix())))
+                    .collect();
+                let days = (0..p.days()).collect();
+                let locked = f64::from(Self::locked(p, e, t));
+                LabelFace::budget(days, weight, locked, None, Some(f64::from(limit)))
+            })
+            .collect()
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {

@@ -24,6 +24,7 @@ mod c6_eligibility;
 mod c7_availability;
 mod c8_total_hours;
 mod c9_shifts_per_type;
+mod label;
 mod spec;
 mod stretch;
 
@@ -48,6 +49,7 @@ pub use c6_eligibility::Eligibility;
 pub use c7_availability::Availability;
 pub use c8_total_hours::TotalHours;
 pub use c9_shifts_per_type::ShiftsPerType;
+pub use label::LabelFace;
 pub use spec::{catalog, RuleSpec};
 pub use stretch::stretches;
 
@@ -328,6 +330,13 @@ pub trait Rule: Send + Sync + fmt::Debug {
         _shift: ShiftIdx,
     ) -> bool {
         true
+    }
+    /// What this per-employee rule means to the labeling pricer for `e` ([`LabelFace`]): the
+    /// shapes that forbid exactly what its rows forbid, or `None` when it has no exact shape
+    /// (the decomposition then prices with the MILP). An empty list: the `x` columns and their
+    /// costs already say everything.
+    fn label_faces(&self, _p: &Problem, _e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+        None
     }
 }
 

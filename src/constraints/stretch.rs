@@ -8,7 +8,7 @@
 //! rows and the checker's judgement are written once here so the two rules cannot drift apart
 //! and the encoding cannot drift from the checker.
 
-use super::{Mode, RuleId};
+use super::{LabelFace, Mode, RuleId};
 use crate::domain::{Day, EmployeeIdx, Problem};
 use crate::model::{Lin, ModelIr, RowTag};
 
@@ -166,6 +166,17 @@ pub(crate) fn encode_min_stretch(
             let tag = RowTag::emp(rule, e, Some(d));
             m.constrain(tag, lin, f64::NEG_INFINITY, (terms - 1) as f64, mode, 1.0);
         }
+    }
+}
+
+/// The labeling face of a minimum stretch of `value` days (C3 minimum, C10): the same
+/// boundary semantics as [`is_short`], with the locked days the edge contributes.
+pub(crate) fn min_run_face(value: bool, min: u32, edge: Edge) -> LabelFace {
+    LabelFace::MinRun {
+        worked: value,
+        min,
+        judged_at_start: edge != Edge::Unknown,
+        prefix: edge.prefix(),
     }
 }
 

@@ -14,12 +14,14 @@
 //! early contributes its own MILP dual bound, not its incumbent), or a roster the
 //! independent checker rejects.
 
+pub mod labeling;
 pub mod master;
 pub mod pricing;
 
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::check::{check, CheckReport};
@@ -30,6 +32,10 @@ use crate::model::{BackendError, BuildMode, ModelIr};
 use crate::scoring::{PairScores, Scorer};
 use master::{Column, MasterLp, MasterShape};
 use pricing::{Pricer, Pricing};
+
+/// Schedules one labeling pass may return for an employee: several columns per round cut the
+/// rounds column generation needs.
+pub const COLUMNS_PER_PRICING: usize = 3;
 
 /// Reduced cost (relative to the convexity dual, at least 1) below which a schedule enters
 /// the master.
@@ -90,8 +96,12 @@ pub struct Decomposition {
     pub report: Option<CheckReport>,
     /// The integer master proved its roster optimal over the generated columns.
     pub integer_master_optimal: bool,
-    /// Seconds in pricing MILPs.
+    /// Seconds in pricing (labeling and MILPs).
     pub pricing_seconds: f64,
+    /// Pricing problems the labeling pricer decided.
+    pub labeling_pricings: usize,
+    /// Pricing problems the MILP decided.
+    pub milp_pricings: usize,
     /// Seconds in master LPs.
     pub master_seconds: f64,
     /// Seconds in the integer master.
@@ -151,6 +161,8 @@ pub fn solve(
         report: None,
         integer_master_optimal: false,
         pricing_seconds: 0.0,
+        labeling_pricings: 0,
+        milp_pricings: 0,
         master_seconds: 0.0,
         integer_seconds: 0.0,
         integral_costs: compact
@@ -212,33 +224,56 @@ pub fn solve(
         let mut lagrangian = sol.objective;
         let mut added = 0;
         let mut exact = true;
-        for pr in &pricers {
-            let left = root_deadline - t0.elapsed().as_secs_f64();
-            if left <= 0.0 {
-                exact = false;
-                lagrangian = f64::NEG_INFINITY;
-                break;
-            }
-            pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
-            let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
-            let mu = sol.convexity_duals[pr.employee.ix()];
-            match pr.price(&dual, mu, &pricing_cfg)? {
-                Pricing::Column(priced) => {
-                    exact &= priced.reduced_cost_bound >= priced.reduced_cost - 1e-6;
-                    lagrangian += priced.reduced_cost_bound.min(0.0);
-                    // A schedule already in the master prices at its LP reduced cost (≥ 0 up
-                    // to round-off): it is not a new column, and the round may still converge.
-                    if priced.reduced_cost < ENTER
-                        && add(
-                            &mut master,
-                            Column {
-                                employee: pr.employee,
-                                slots: priced.slots,
-                                cost: priced.cost,
-                            },
-                        )
-                    {
-                        added += 1;
+        let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
+        // Labeling first, every employee in parallel (pure Rust, nothing shared); the MILP
+        // then prices, one at a time, whoever labeling could not decide.
+        let labeled: Vec<Option<Pricing>> = pricers
+            .par_iter()
+            .map(|pr| {
+                let mu = sol.convexity_duals[pr.employee.ix()];
+                pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING)
+            })
+            .collect();
+        for (pr, by_labels) in pricers.iter().zip(labeled) {
+            let pricing = match by_labels {
+                Some(pricing) => {
+                    out.labeling_pricings += 1;
+                    pricing
+                }
+                None => {
+                    let left = root_deadline - t0.elapsed().as_secs_f64();
+                    if left <= 0.0 {
+                        exact = false;
+                        lagrangian = f64::NEG_INFINITY;
+                        break;
+                    }
+                    pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
+                    out.milp_pricings += 1;
+                    let mu = sol.convexity_duals[pr.employee.ix()];
+                    pr.price(&dual, mu, &pricing_cfg)?
+                }
+            };
+            match pricing {
+                Pricing::Columns(list) => {
+                    let best = &list[0];
+                    exact &= best.reduced_cost_bound >= best.reduced_cost - 1e-6;
+                    lagrangian += best.reduced_cost_bound.min(0.0);
+                    for priced in list {
+                        // A schedule already in the master prices at its LP reduced cost (≥ 0
+                        // up to round-off): it is not a new column, and the round may still
+                        // converge.
+                        if priced.reduced_cost < ENTER
+                            && add(
+                                &mut master,
+                                Column {
+                                    employee: pr.employee,
+                                    slots: priced.slots,
+                                    cost: priced.cost,
+                                },
+                            )
+                        {
+                            added += 1;
+                        }
                     }
                 }
                 Pricing::NoneNegative { bound } => lagrangian += bound,

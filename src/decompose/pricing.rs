@@ -4,7 +4,13 @@
 //!
 //! It must stay exact: the Lagrangian bound is only valid with the pricing MILP's own dual
 //! bound, which is what [`Priced::reduced_cost_bound`] carries when HiGHS stops early.
+//!
+//! Where every active rule has a labeling face, the labeling pricer ([`super::labeling`])
+//! answers instead (exact, a few milliseconds, no solver); each schedule it returns is
+//! re-priced through the model's rows, and the MILP takes over whenever labeling cannot
+//! decide (too many labels) or a schedule disagrees with the rows.
 
+use super::labeling::{LabelOutcome, Labeler};
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverConfig};
 use crate::model::highs_backend::{self, BackendError};
 use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
@@ -24,13 +30,25 @@ pub struct Pricer<'p> {
     assign: Vec<(usize, Assignment)>,
     /// A hard own row is broken by the locked context: no schedule exists.
     pub broken: bool,
+    /// The labeling pricer, when every active rule has a labeling face.
+    labeler: Option<Labeler>,
+}
+
+/// Which pricer answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PricedBy {
+    /// The labeling pricer.
+    Labeling,
+    /// The one-employee MILP on HiGHS.
+    Milp,
 }
 
 /// What pricing one employee says.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pricing {
-    /// A schedule of negative reduced cost (and the employee's reduced-cost bound).
-    Column(Priced),
+    /// Schedules of negative reduced cost, the cheapest first (each with the employee's
+    /// reduced-cost bound).
+    Columns(Vec<Priced>),
     /// Proven: no schedule of this employee has a reduced cost below `bound` (−margin).
     NoneNegative {
         /// Lower bound on the least reduced cost.
@@ -80,7 +98,96 @@ impl<'p> Pricer<'p> {
             lp: ir.to_linear_program(),
             assign,
             broken: !ir.broken_constants.is_empty(),
+            labeler: Labeler::new(p, e, &ir),
             ir,
+        }
+    }
+
+    /// Whether the labeling pricer covers this employee's rules.
+    pub fn has_labeling(&self) -> bool {
+        self.labeler.is_some()
+    }
+
+    /// Price by labeling, at most `keep` schedules; `None` when there is no labeler, the
+    /// labels overflow, or a schedule disagrees with the rows (then the MILP must price).
+    pub fn price_by_labeling(
+        &self,
+        dual: &dyn Fn(Assignment) -> f64,
+        convexity: f64,
+        keep: usize,
+    ) -> Option<Pricing> {
+        let labeler = self.labeler.as_ref()?;
+        let mut cost: Vec<f64> = self.lp.cols.iter().map(|c| c.cost).collect();
+        for &(c, a) in &self.assign {
+            cost[c] -= dual(a);
+        }
+        let cutoff = convexity - CUTOFF_MARGIN;
+        let found = match labeler.price(&cost, cutoff, keep) {
+            LabelOutcome::Found(found) => found,
+            LabelOutcome::NoneBelow => {
+                return Some(Pricing::NoneNegative {
+                    bound: -CUTOFF_MARGIN,
+                })
+            }
+            LabelOutcome::TooLarge => return None,
+        };
+        let best = found[0].cost - convexity;
+        let mut out = Vec::with_capacity(found.len());
+        for l in found {
+            // The rows judge the schedule: it must keep every hard row, and cost what the
+            // labels say (own cost = priced cost + the duals taken off its columns).
+            let roster = Roster::new(
+                l.slots
+                    .iter()
+                    .map(|&slot| Assignment {
+                        employee: self.employee,
+                        slot,
+                    })
+                    .collect(),
+            );
+            let Some((slots, own)) = self.cost_of(&roster) else {
+                tracing::warn!(
+                    employee = self.employee.0,
+                    "a labeled schedule breaks a hard row; the MILP prices instead"
+                );
+                return None;
+            };
+            let duals: f64 = self
+                .assign
+                .iter()
+                .filter(|(c, _)| l.cols.contains(c))
+                .map(|&(_, a)| dual(a))
+                .sum();
+            if (own - duals - l.cost).abs() > 1e-6 * own.abs().max(1.0) {
+                tracing::warn!(
+                    employee = self.employee.0,
+                    labels = l.cost,
+                    rows = own - duals,
+                    "labeling disagrees with the rows; the MILP prices instead"
+                );
+                return None;
+            }
+            out.push(Priced {
+                slots,
+                cost: own,
+                reduced_cost: l.cost - convexity,
+                reduced_cost_bound: best,
+            });
+        }
+        Some(Pricing::Columns(out))
+    }
+
+    /// Price by labeling where it applies, else by the MILP.
+    pub fn price_any(
+        &self,
+        dual: &dyn Fn(Assignment) -> f64,
+        convexity: f64,
+        keep: usize,
+        cfg: &SolverConfig,
+    ) -> Result<(Pricing, PricedBy), BackendError> {
+        match self.price_by_labeling(dual, convexity, keep) {
+            Some(p) => Ok((p, PricedBy::Labeling)),
+            None => Ok((self.price(dual, convexity, cfg)?, PricedBy::Milp)),
         }
     }
 
@@ -101,7 +208,7 @@ impl<'p> Pricer<'p> {
         Some((mine.assignments.iter().map(|a| a.slot).collect(), cost))
     }
 
-    /// Solve the pricing MILP with `dual(x)` the master's price of the assignment `x` (its
+    /// Solve the pricing MILP (whatever labeling could do) with `dual(x)` the master's price of the assignment `x` (its
     /// coupling rows' duals times its coefficients there) and `convexity` the dual of this
     /// employee's convexity row.
     pub fn price(
@@ -157,11 +264,11 @@ impl<'p> Pricer<'p> {
             .map(|&(_, a)| a.slot)
             .collect();
         slots.sort_unstable();
-        Ok(Pricing::Column(Priced {
+        Ok(Pricing::Columns(vec![Priced {
             slots,
             cost,
             reduced_cost: objective - convexity,
             reduced_cost_bound: bound - convexity,
-        }))
+        }]))
     }
 }

@@ -6,6 +6,26 @@ use roster::domain::Problem;
 use roster::scoring::FallbackScorer;
 use roster::solve::{solve, Solution, SolveOptions};
 
+/// A Curtois & Qu instance from `../shared/benchmarks/curtois` (or `$ROSTER_BENCHMARKS`), as a
+/// problem; `None` (and a note on stderr) when the benchmark folder is missing.
+pub fn curtois(name: &str) -> Option<Problem> {
+    let root = std::env::var_os("ROSTER_BENCHMARKS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks")
+        });
+    let path = root.join("curtois").join(format!("{name}.txt"));
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!(
+            "skipped: {} not found (set ROSTER_BENCHMARKS to the benchmark folder)",
+            path.display()
+        );
+        return None;
+    };
+    let inst = roster::import::parse_curtois(&text).unwrap();
+    Some(roster::input::request_from_value(&inst.to_request(name)).unwrap())
+}
+
 /// Load a request file relative to the crate root.
 pub fn load(path: &str) -> Problem {
     let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));

@@ -1,0 +1,218 @@
+//! The labeling pricer against the MILP pricer: on random duals both must find the same least
+//! reduced cost (and agree when none is negative), on Curtois instances and on random small
+//! instances with every rule the labeling covers on and a locked context; every schedule the
+//! labeling returns keeps the employee's hard rules in the independent checker.
+
+mod common;
+
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use roster::check::check;
+use roster::decompose::pricing::{Pricer, Pricing};
+use roster::domain::{Assignment, EmployeeIdx, FixedAssignment, Problem, Roster, ShiftIdx};
+use roster::generate::{generate, GenerateSpec};
+use roster::scoring::{FallbackScorer, PairScores};
+
+/// The least reduced cost a pricing result shows (`None`: none below the cutoff).
+fn least(p: &Pricing) -> Option<f64> {
+    match p {
+        Pricing::Columns(list) => Some(list[0].reduced_cost),
+        Pricing::NoneNegative { .. } => None,
+        Pricing::Unknown { .. } => panic!("pricing MILP did not finish"),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Price every employee of `p` under `rounds` random dual vectors with both pricers; returns
+/// how many pricing problems were compared.
+fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> usize {
+    let scores = PairScores::compute(p, &FallbackScorer);
+    let score = |e, s| scores.get(e, s);
+    let mut cfg = p.config.clone();
+    cfg.time_limit_seconds = 60.0;
+    cfg.mip_rel_gap = 0.0;
+    cfg.mip_abs_gap = 1e-7;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut compared = 0;
+    for ei in 0..p.employees.len() {
+        let e = EmployeeIdx(ei as u32);
+        let pr = Pricer::new(p, e, &score);
+        if pr.broken {
+            continue;
+        }
+        assert!(
+            pr.has_labeling(),
+            "employee {ei}: the labeling should cover these rules"
+        );
+        for _ in 0..rounds {
+            let duals: Vec<f64> = (0..p.slots.len())
+                .map(|_| rng.random::<f64>() * dual_scale)
+                .collect();
+            let dual = |a: Assignment| duals[a.slot.ix()];
+            // A convexity dual so high that the cheapest schedule is always a column: both must
+            // find the same least reduced cost.
+            let big = 1e6;
+            let milp = pr.price(&dual, big, &cfg).unwrap();
+            let labels = pr
+                .price_by_labeling(&dual, big, 3)
+                .expect("labeling decides");
+            let (m, l) = (least(&milp).unwrap(), least(&labels).unwrap());
+            assert!(close(m, l), "employee {ei}: MILP {m} vs labeling {l}");
+            let Pricing::Columns(list) = &labels else {
+                unreachable!()
+            };
+            for (i, c) in list.iter().enumerate() {
+                if i > 0 {
+                    assert!(c.reduced_cost >= list[i - 1].reduced_cost - 1e-9);
+                }
+                let roster = Roster::new(
+                    c.slots
+                        .iter()
+                        .map(|&slot| Assignment { employee: e, slot })
+                        .collect(),
+                );
+                let report = check(p, &roster, &FallbackScorer);
+                let own: Vec<_> = report
+                    .hard_violations
+                    .iter()
+                    .filter(|v| v.employee_id.as_deref() == Some(&p.employees[ei].id))
+                    .collect();
+                assert!(
+                    own.is_empty(),
+                    "employee {ei}: labeled schedule breaks {own:?}"
+                );
+            }
+            // Around the least reduced cost: a convexity dual just above it leaves a column,
+            // one just below leaves none — for both pricers.
+            let at = m + big; // the cheapest schedule's own cost minus its duals
+            for (mu, expect) in [(at + 0.5, true), (at - 0.5, false)] {
+                let milp = pr.price(&dual, mu, &cfg).unwrap();
+                let labels = pr.price_by_labeling(&dual, mu, 3).unwrap();
+                assert_eq!(
+                    least(&milp).is_some(),
+                    expect,
+                    "employee {ei}: MILP at μ={mu}"
+                );
+                assert_eq!(
+                    least(&labels).is_some(),
+                    expect,
+                    "employee {ei}: labels at μ={mu}"
+                );
+                if let (Some(a), Some(b)) = (least(&milp), least(&labels)) {
+                    assert!(
+                        close(a, b),
+                        "employee {ei}: MILP {a} vs labeling {b} at μ={mu}"
+                    );
+                }
+            }
+            compared += 1;
+        }
+    }
+    compared
+}
+
+#[test]
+fn labeling_matches_milp_pricing_on_curtois_random_duals() {
+    for (name, seed) in [("Instance4", 4u64), ("Instance7", 7)] {
+        let Some(mut p) = common::curtois(name) else {
+            return;
+        };
+        p.config.threads = 1;
+        let n = compare_pricers(&p, seed, 2, 40.0);
+        assert!(
+            n >= p.employees.len(),
+            "{name}: only {n} pricing problems compared"
+        );
+    }
+}
+
+/// A small generated instance with every rule the labeling covers hard (C12 soft), a locked
+/// history and locked shifts inside the horizon.
+fn covered_instance(e: usize, days: u32, seed: u64, min_run: u32, min_off: u32) -> Problem {
+    let mut req = generate(&GenerateSpec {
+        employees: e,
+        days,
+        shifts: 2,
+        skills: 2,
+        density: 0.8,
+        seed,
+        ..GenerateSpec::default()
+    });
+    req["constraintList"] = serde_json::json!([
+        {"id": "C1", "hard": false},
+        {"id": "C2", "params": {"maxHoursPerWeek": 40}},
+        {"id": "C3", "params": {"maxConsecutiveDays": 4, "minConsecutiveDays": min_run}},
+        {"id": "C4", "params": {"minRestHours": 12}},
+        {"id": "C8", "params": {"maxTotalHours": 8.0 * f64::from(days) * 0.6, "minTotalHours": 16}},
+        {"id": "C9", "params": {"maxShiftsPerType": {"E": 3}}},
+        {"id": "C10", "params": {"minConsecutiveDaysOff": min_off}},
+        {"id": "C11", "params": {"maxWeekends": 1}},
+        {"id": "C13", "params": {"maxAssignments": days - 2}}
+    ]);
+    req["solverConfig"]["threads"] = serde_json::json!(1);
+    let mut p = roster::input::request_from_value(&req).expect("generated request is valid");
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+    let n_shifts = p.shift_types.len() as u32;
+    for ei in 0..p.employees.len() {
+        let h = &mut p.locked.history[ei];
+        match rng.random_range(0..3) {
+            0 => h.streak_days = rng.random_range(1..5),
+            1 => h.days_off_streak = Some(rng.random_range(1..3)),
+            _ => {}
+        }
+        if h.streak_days > 0 {
+            h.last_shift = Some(ShiftIdx(rng.random_range(0..n_shifts)));
+        }
+        h.weekends_worked = rng.random_range(0..2);
+        h.assignments = rng.random_range(0..2);
+        if rng.random_bool(0.4) {
+            let day = rng.random_range(0..days as i32);
+            p.locked.fixed.push(FixedAssignment {
+                employee: EmployeeIdx(ei as u32),
+                day,
+                shift: ShiftIdx(rng.random_range(0..n_shifts)),
+                slot: None,
+            });
+        }
+    }
+    p
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Every covered rule on, locked context included: labeling and MILP pricing agree.
+    #[test]
+    fn labeling_matches_milp_pricing_with_every_covered_rule(
+        e in 2usize..4, days in 7u32..15, seed in 0u64..10_000, min_run in 1u32..3, min_off in 1u32..3
+    ) {
+        let p = covered_instance(e, days, seed, min_run, min_off);
+        compare_pricers(&p, seed, 2, 30.0);
+    }
+}
+
+#[test]
+fn labeling_declines_rules_it_cannot_represent() {
+    let mut req = generate(&GenerateSpec {
+        employees: 2,
+        days: 7,
+        shifts: 2,
+        seed: 3,
+        ..GenerateSpec::default()
+    });
+    // A soft C3 has slack rows the labels do not track: the MILP must price.
+    req["constraintList"] = serde_json::json!([
+        {"id": "C1", "hard": false},
+        {"id": "C3", "hard": false, "weight": 3.0, "params": {"maxConsecutiveDays": 3}}
+    ]);
+    let p = roster::input::request_from_value(&req).unwrap();
+    let scores = PairScores::compute(&p, &FallbackScorer);
+    let score = |e, s| scores.get(e, s);
+    let pr = Pricer::new(&p, EmployeeIdx(0), &score);
+    assert!(!pr.has_labeling());
+    assert!(pr.price_by_labeling(&|_| 0.0, 1e6, 1).is_none());
+}
