@@ -180,13 +180,18 @@ pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
         "rounds": d.rounds,
         "columns": d.columns,
         "masterObjective": tidy(d.master_objective),
+        "rootBound": d.root_bound.is_finite().then(|| tidy(d.root_bound)),
         "bound": d.bound.is_finite().then(|| tidy(d.bound)),
         "integerMasterOptimal": d.integer_master_optimal,
+        "nodes": d.nodes,
+        "openNodes": d.open_nodes,
+        "diveSteps": d.dive_steps,
         "pricingSeconds": d.pricing_seconds,
         "labelingPricings": d.labeling_pricings,
         "milpPricings": d.milp_pricings,
         "masterSeconds": d.master_seconds,
         "integerSeconds": d.integer_seconds,
+        "branchSeconds": d.branch_seconds,
     })
 }
 
@@ -305,21 +310,28 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     if let Some(d) = &sol.decomposition {
         let _ = writeln!(
             o,
-            "decompose  {} rounds, {} columns, root {:?}, master LP {:.4}, bound {}; integer master {}; \
-             time: pricing {:.2} s, master {:.2} s, integer master {:.2} s",
+            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps; \
+             integer master {}; pricing {} by labeling, {} by MILP; time: pricing {:.2} s, master {:.2} s, \
+             integer master {:.2} s, branching {:.2} s",
             d.rounds,
             d.columns,
             d.root_status,
-            d.master_objective,
+            f(d.root_bound.is_finite().then_some(d.root_bound)),
             f(d.bound.is_finite().then_some(d.bound)),
+            d.nodes,
+            d.open_nodes,
+            d.dive_steps,
             if d.integer_master_optimal {
-                "optimal over the columns"
+                "optimal over the root columns"
             } else {
                 "not proven"
             },
+            d.labeling_pricings,
+            d.milp_pricings,
             d.pricing_seconds,
             d.master_seconds,
-            d.integer_seconds
+            d.integer_seconds,
+            d.branch_seconds
         );
     }
     if let Some(c) = &sol.check {

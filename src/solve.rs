@@ -278,7 +278,7 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
 /// Share of the time limit the decomposition (column generation and its integer master)
 /// may take when it does not prove optimality; the compact MILP gets the rest, warm-started
 /// from the integer master's roster.
-pub const DECOMPOSITION_SHARE: f64 = 0.6;
+pub const DECOMPOSITION_SHARE: f64 = 0.85;
 /// Share of the time limit `auto` gives the compact model before it turns to the
 /// decomposition.
 pub const AUTO_PROBE_SHARE: f64 = 0.15;

@@ -14,9 +14,16 @@ fn curtois_instance4_root_bound_is_the_optimum() {
     };
     p.config.threads = 1;
     let d = decompose::solve(&p, &FallbackScorer, 120.0).unwrap();
-    eprintln!("{d:?}");
     assert_eq!(d.root_status, RootStatus::Converged);
-    assert!((d.bound - 1716.0).abs() < 0.05, "root bound {}", d.bound);
+    assert!((d.root_bound - 1716.0).abs() < 0.05, "root bound {}", d.root_bound);
+    // Every pricing problem of the Curtois rule set is labeling's.
+    assert_eq!(d.milp_pricings, 0);
+    assert!(d.labeling_pricings > 0);
+    // Branch-and-price (or the root's integer master) proves the known optimum.
+    assert!(d.proven_optimal(), "{:?}", (d.bound, d.objective, d.nodes));
+    assert_eq!(d.objective, Some(1716.0));
+    let report = roster::check::check(&p, d.roster.as_ref().unwrap(), &FallbackScorer);
+    assert!(report.feasible && report.objective == 1716.0);
 }
 
 #[test]
@@ -25,11 +32,15 @@ fn curtois_instance5_root_bound() {
         return;
     };
     p.config.threads = 1;
-    let d = decompose::solve(&p, &FallbackScorer, 600.0).unwrap();
+    let d = decompose::solve(&p, &FallbackScorer, 20.0).unwrap();
     assert_eq!(d.root_status, RootStatus::Converged, "{d:?}");
-    assert!((d.bound - 1140.6).abs() < 0.05, "root bound {}", d.bound);
+    assert!((d.root_bound - 1140.6).abs() < 0.05, "root bound {}", d.root_bound);
+    // Branch-and-price may raise the bound, never past the proven optimum.
+    assert!(d.bound >= d.root_bound && d.bound <= 1143.0 + 1e-6, "bound {}", d.bound);
     let objective = d.objective.expect("the integer master finds a roster");
     assert!(objective >= 1143.0, "below the proven optimum: {objective}");
+    let report = roster::check::check(&p, d.roster.as_ref().unwrap(), &FallbackScorer);
+    assert!(report.feasible && (report.objective - objective).abs() < 1e-6);
 }
 
 /// The output of a decomposition solve (timings redacted), through the whole engine: the
@@ -128,6 +139,85 @@ mod properties {
                 Status::Infeasible => {
                     prop_assert!(d.roster.is_none(), "a roster for a proven infeasible problem");
                 }
+                _ => {}
+            }
+        }
+    }
+}
+
+mod branch_and_price {
+    use super::common::solve_checked_with;
+    use proptest::prelude::*;
+    use roster::decompose::{self, RootStatus};
+    use roster::domain::{Problem, Strategy};
+    use roster::generate::{generate, GenerateSpec};
+    use roster::scoring::lightgbm::LightGbmScorer;
+    use roster::solve::Status;
+
+    /// A small generated roster whose every rule the labeling pricer covers (C10 hard), with a
+    /// locked streak.
+    fn covered(e: usize, days: u32, seed: u64, soft_c1: bool) -> Problem {
+        let mut req = generate(&GenerateSpec {
+            employees: e,
+            days,
+            shifts: 2,
+            skills: 2,
+            density: 0.85,
+            seed,
+            ..GenerateSpec::default()
+        });
+        req["constraintList"] = serde_json::json!([
+            {"id": "C1", "hard": !soft_c1},
+            {"id": "C2", "params": {"maxHoursPerWeek": 40}},
+            {"id": "C3", "params": {"maxConsecutiveDays": 4, "minConsecutiveDays": 2}},
+            {"id": "C4", "params": {"minRestHours": 12}},
+            {"id": "C10", "params": {"minConsecutiveDaysOff": 2}},
+            {"id": "C11", "params": {"maxWeekends": 1}}
+        ]);
+        let first = req["employees"][0]["employeeId"].clone();
+        req["lockedContext"] = serde_json::json!({
+            "employeeAssignments": [{"employeeId": first, "consecutiveWorkingDays": 2}]
+        });
+        req["solverConfig"]["timeLimitSeconds"] = serde_json::json!(30);
+        req["solverConfig"]["threads"] = serde_json::json!(1);
+        roster::input::request_from_value(&req).expect("generated request is valid")
+    }
+
+    fn shipped_scorer() -> LightGbmScorer {
+        let model = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/affinity-v1.txt");
+        LightGbmScorer::load(&model).expect("the shipped model loads")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// With the shipped LightGBM model's affinity in both objectives: branch-and-price
+        /// completes, proves its roster optimal, and that optimum is the compact MILP's; the
+        /// checker accepts the roster; the same input gives the same roster.
+        #[test]
+        fn branch_and_price_reaches_the_compact_optimum(
+            e in 3usize..6, days in 7u32..11, seed in 0u64..5_000, soft in any::<bool>()
+        ) {
+            let scorer = shipped_scorer();
+            let mut p = covered(e, days, seed, soft);
+            p.config.strategy = Strategy::Compact;
+            let compact = solve_checked_with(&p, &scorer);
+            let d = decompose::solve(&p, &scorer, 30.0).unwrap();
+            match compact.status {
+                Status::Optimal => {
+                    let opt = compact.objective.unwrap();
+                    prop_assert_eq!(d.root_status, RootStatus::Converged);
+                    prop_assert!(d.milp_pricings == 0, "labeling covers every rule here");
+                    prop_assert_eq!(d.open_nodes, 0, "the search did not complete");
+                    prop_assert!(d.proven_optimal(), "{:?}", (d.bound, d.objective));
+                    let o = d.objective.unwrap();
+                    prop_assert!((o - opt).abs() <= 1e-6 * opt.abs().max(1.0), "branch-and-price {} vs compact {}", o, opt);
+                    let report = roster::check::check(&p, d.roster.as_ref().unwrap(), &scorer);
+                    prop_assert!(report.feasible);
+                    let again = decompose::solve(&p, &scorer, 30.0).unwrap();
+                    prop_assert_eq!(&again.roster, &d.roster);
+                }
+                Status::Infeasible => prop_assert!(d.roster.is_none()),
                 _ => {}
             }
         }

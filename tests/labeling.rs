@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use roster::check::check;
-use roster::decompose::pricing::{Pricer, Pricing};
+use roster::decompose::pricing::{Pricer, Pricing, Restrict};
 use roster::domain::{Assignment, EmployeeIdx, FixedAssignment, Problem, Roster, ShiftIdx};
 use roster::generate::{generate, GenerateSpec};
 use roster::scoring::{FallbackScorer, PairScores};
@@ -37,6 +37,7 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
     cfg.mip_rel_gap = 0.0;
     cfg.mip_abs_gap = 1e-7;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let free = Restrict::default();
     let mut compared = 0;
     for ei in 0..p.employees.len() {
         let e = EmployeeIdx(ei as u32);
@@ -56,9 +57,9 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             // A convexity dual so high that the cheapest schedule is always a column: both must
             // find the same least reduced cost.
             let big = 1e6;
-            let milp = pr.price(&dual, big, &cfg).unwrap();
+            let milp = pr.price(&dual, big, &free, &cfg).unwrap();
             let labels = pr
-                .price_by_labeling(&dual, big, 3)
+                .price_by_labeling(&dual, big, 3, &free)
                 .expect("labeling decides");
             let (m, l) = (least(&milp).unwrap(), least(&labels).unwrap());
             assert!(close(m, l), "employee {ei}: MILP {m} vs labeling {l}");
@@ -90,8 +91,8 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             // one just below leaves none — for both pricers.
             let at = m + big; // the cheapest schedule's own cost minus its duals
             for (mu, expect) in [(at + 0.5, true), (at - 0.5, false)] {
-                let milp = pr.price(&dual, mu, &cfg).unwrap();
-                let labels = pr.price_by_labeling(&dual, mu, 3).unwrap();
+                let milp = pr.price(&dual, mu, &free, &cfg).unwrap();
+                let labels = pr.price_by_labeling(&dual, mu, 3, &free).unwrap();
                 assert_eq!(
                     least(&milp).is_some(),
                     expect,
@@ -214,5 +215,7 @@ fn labeling_declines_rules_it_cannot_represent() {
     let score = |e, s| scores.get(e, s);
     let pr = Pricer::new(&p, EmployeeIdx(0), &score);
     assert!(!pr.has_labeling());
-    assert!(pr.price_by_labeling(&|_| 0.0, 1e6, 1).is_none());
+    assert!(pr
+        .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default())
+        .is_none());
 }

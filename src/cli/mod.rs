@@ -89,7 +89,7 @@ enum Command {
 /// Parse arguments and run.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    init_logging(cli.verbose, matches!(cli.command, Command::Solve(_)));
     let result = match cli.command {
         Command::Solve(a) => solve::run(a),
         Command::Assign(a) => assign::run(a),
@@ -136,7 +136,9 @@ pub fn positive_seconds(s: &str) -> Result<f64, String> {
     }
 }
 
-fn init_logging(verbose: u8) {
+/// Logging to stderr: warnings by default, more with `-v`; `progress` adds the solver's
+/// progress lines (target `roster::progress`), which `solve` shows while it runs.
+fn init_logging(verbose: u8, progress: bool) {
     let default = match verbose {
         0 => "warn",
         1 => "info",
@@ -147,7 +149,12 @@ fn init_logging(verbose: u8) {
     // warning status there); the status is reported properly, so keep that quiet by default.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         let quiet_highs = if verbose == 0 { ",highs=error" } else { "" };
-        tracing_subscriber::EnvFilter::new(format!("{default}{quiet_highs}"))
+        let progress = if progress && verbose == 0 {
+            ",roster::progress=info"
+        } else {
+            ""
+        };
+        tracing_subscriber::EnvFilter::new(format!("{default}{quiet_highs}{progress}"))
     });
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

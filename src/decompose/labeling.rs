@@ -107,6 +107,65 @@ struct Label {
     choice: u16,
 }
 
+/// One day's labels in creation order, grouped by their states' non-monotone components so
+/// that a dominated label is dropped (or never kept).
+#[derive(Default)]
+struct Layer {
+    states: Vec<Vec<i32>>,
+    labels: Vec<Label>,
+    alive: Vec<bool>,
+    /// Labels (indices) by the state with its monotone components zeroed.
+    groups: IndexMap<Vec<i32>, Vec<u32>>,
+    /// Labels alive.
+    live: usize,
+}
+
+impl Layer {
+    /// Keep `label` at `state` unless a label of the same group dominates it; drop the labels
+    /// it dominates.
+    fn insert(&mut self, state: &[i32], label: Label, mono: &[usize]) {
+        let dominates =
+            |a: &[i32], ca: f64, b: &[i32], cb: f64| ca <= cb && mono.iter().all(|&k| a[k] <= b[k]);
+        let mut key = state.to_vec();
+        for &k in mono {
+            key[k] = 0;
+        }
+        let Layer {
+            states,
+            labels,
+            alive,
+            groups,
+            live,
+        } = self;
+        let list = groups.entry(key).or_default();
+        if list.iter().any(|&i| {
+            dominates(
+                &states[i as usize],
+                labels[i as usize].cost,
+                state,
+                label.cost,
+            )
+        }) {
+            return;
+        }
+        list.retain(|&i| {
+            let i = i as usize;
+            if dominates(state, label.cost, &states[i], labels[i].cost) {
+                alive[i] = false;
+                *live -= 1;
+                false
+            } else {
+                true
+            }
+        });
+        list.push(labels.len() as u32);
+        states.push(state.to_vec());
+        labels.push(label);
+        alive.push(true);
+        *live += 1;
+    }
+}
+
 /// The column a worked shift uses on a day: `(x column, priced cost, slot)`.
 type Cheapest = (usize, f64, SlotIdx);
 
@@ -249,6 +308,13 @@ impl Labeler {
                     };
                     max_after[d] = max_after[d + 1] + here;
                 }
+                // Bounds the days cannot reach are no constraint, and a budget without one
+                // need not be tracked (fewer states, and more of them comparable).
+                let max = max.filter(|&m| constant + max_after[0] > m);
+                let min = min.filter(|&m| constant < m);
+                if min.is_none() && max.is_none() {
+                    return;
+                }
                 self.budgets.push(Budget {
                     counts,
                     last: last as Day,
@@ -277,6 +343,9 @@ impl Labeler {
                     }
                     last_of.push(last);
                 }
+                if i64::from(constant) + last_of.len() as i64 <= i64::from(max) {
+                    return; // even working every group keeps the limit
+                }
                 self.groups.push(Groups {
                     group_of,
                     last_of,
@@ -293,8 +362,15 @@ impl Labeler {
     }
 
     /// The cheapest schedules whose cost (Σ `cost[col]` over their `x` columns + the
-    /// objective constant) is below `cutoff`, at most `keep` of them, cheapest first.
-    pub fn price(&self, cost: &[f64], cutoff: f64, keep: usize) -> LabelOutcome {
+    /// objective constant) is below `cutoff`, at most `keep` of them, cheapest first. A column
+    /// of infinite cost is never used; `force[d]` (when given) is the column day `d` must use.
+    pub fn price(
+        &self,
+        cost: &[f64],
+        force: &[Option<usize>],
+        cutoff: f64,
+        keep: usize,
+    ) -> LabelOutcome {
         let days = self.days;
         let offset = self.offset.map_or(0.0, |(_, c)| c);
         // Cheapest option per (day, option): the column used if the shift is worked.
@@ -316,6 +392,8 @@ impl Labeler {
         for d in (0..days).rev() {
             let here = if self.fixed[d].is_some() {
                 0.0
+            } else if let Some(Some(c)) = force.get(d) {
+                cost[*c]
             } else {
                 best[d].iter().map(|b| b.1).fold(0.0f64, f64::min)
             };
@@ -324,22 +402,31 @@ impl Labeler {
         let width = self.width();
         let mut start = vec![0i32; width];
         start[0] = -1;
-        let mut layer: IndexMap<Vec<i32>, Label> = IndexMap::new();
+        let mono = self.monotone_components();
+        let mut layer = Layer::default();
         layer.insert(
-            start,
+            &start,
             Label {
                 cost: offset,
                 parent: 0,
                 choice: OFF,
             },
+            &mono,
         );
         let mut layers: Vec<Vec<Label>> = Vec::with_capacity(days);
         let mut next_state = vec![0i32; width];
         for d in 0..days {
-            let mut next: IndexMap<Vec<i32>, Label> = IndexMap::with_capacity(layer.len() * 2);
-            let choices: Vec<(u16, Option<ShiftIdx>, f64)> = match self.fixed[d] {
-                Some(t) => vec![(LOCKED, Some(t), 0.0)],
-                None => std::iter::once((OFF, None, 0.0))
+            let mut next = Layer::default();
+            let forced = force.get(d).copied().flatten();
+            let choices: Vec<(u16, Option<ShiftIdx>, f64)> = match (self.fixed[d], forced) {
+                (Some(t), _) => vec![(LOCKED, Some(t), 0.0)],
+                (None, Some(c)) => self.options[d]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| o.cols.iter().any(|&(x, _)| x == c))
+                    .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1))
+                    .collect(),
+                (None, None) => std::iter::once((OFF, None, 0.0))
                     .chain(
                         self.options[d]
                             .iter()
@@ -348,7 +435,11 @@ impl Labeler {
                     )
                     .collect(),
             };
-            for (li, (state, label)) in layer.iter().enumerate() {
+            for li in 0..layer.labels.len() {
+                if !layer.alive[li] {
+                    continue;
+                }
+                let (state, label) = (&layer.states[li], layer.labels[li]);
                 for &(choice, shift, c) in &choices {
                     let cost = label.cost + c;
                     if cost + least_after[d + 1] >= cutoff {
@@ -363,25 +454,25 @@ impl Labeler {
                         parent: li as u32,
                         choice,
                     };
-                    match next.get_mut(next_state.as_slice()) {
-                        Some(old) if old.cost <= cost => {}
-                        Some(old) => *old = new,
-                        None => {
-                            next.insert(next_state.clone(), new);
-                        }
-                    }
+                    next.insert(&next_state, new, &mono);
                 }
             }
-            if next.len() > LABEL_LIMIT {
+            if next.live > LABEL_LIMIT {
                 return LabelOutcome::TooLarge;
             }
-            layers.push(layer.into_values().collect());
+            layers.push(std::mem::take(&mut layer.labels));
             layer = next;
-            if layer.is_empty() {
+            if layer.live == 0 {
                 return LabelOutcome::NoneBelow;
             }
         }
-        let mut finals: Vec<(usize, Label)> = layer.into_values().enumerate().collect();
+        let mut finals: Vec<(usize, Label)> = layer
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| layer.alive[i])
+            .map(|(i, &l)| (i, l))
+            .collect();
         finals.sort_by(|a, b| a.1.cost.total_cmp(&b.1.cost).then(a.0.cmp(&b.0)));
         let found: Vec<Labeled> = finals
             .into_iter()
@@ -393,6 +484,20 @@ impl Labeler {
         } else {
             LabelOutcome::Found(found)
         }
+    }
+
+    /// State components where less is never worse: budgets with a maximum only and day-group
+    /// counts. A label dominates another of the same other components when it costs no more
+    /// and uses no more of any of these.
+    fn monotone_components(&self) -> Vec<usize> {
+        let g0 = HEAD + self.budgets.len();
+        self.budgets
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.min.is_none())
+            .map(|(i, _)| HEAD + i)
+            .chain((0..self.groups.len()).map(|i| g0 + 2 * i))
+            .collect()
     }
 
     /// Walk a final label back to its schedule.

@@ -217,6 +217,10 @@ pub struct MasterLp<'s> {
     solved: Option<SolvedModel>,
     /// Columns added so far, in column order after the static ones.
     pub columns: Vec<Column>,
+    /// HiGHS handle of each column.
+    handles: Vec<highs::Col>,
+    /// Whether each column is open (not closed by [`MasterLp::restrict`]).
+    open: Vec<bool>,
     cfg: SolverConfig,
 }
 
@@ -231,21 +235,45 @@ pub struct MasterSolution {
     pub convexity_duals: Vec<f64>,
     /// Total value on artificial columns (0 when the master is truly feasible).
     pub artificial: f64,
+    /// Value of each schedule column, in [`MasterLp::columns`] order.
+    pub values: Vec<f64>,
 }
 
 impl<'s> MasterLp<'s> {
     /// An empty master (static columns and artificials only).
     pub fn new(shape: &'s MasterShape, cfg: &SolverConfig) -> Self {
         let (pb, coupling, convexity) = shape.build(false);
-        let model = pb.optimise(Sense::Minimise);
         MasterLp {
             shape,
             coupling,
             convexity,
-            model: Some(model),
+            model: Some(pb.optimise(Sense::Minimise)),
             solved: None,
             columns: Vec::new(),
+            handles: Vec::new(),
+            open: Vec::new(),
             cfg: cfg.clone(),
+        }
+    }
+
+    /// Open the columns `allowed` admits and close the others (upper bound 0): the share of
+    /// the columns a branch-and-price node may use. HiGHS re-solves from its last basis.
+    pub fn restrict(&mut self, allowed: &dyn Fn(&Column) -> bool) {
+        let mut model = None;
+        for i in 0..self.columns.len() {
+            let want = allowed(&self.columns[i]);
+            if want != self.open[i] {
+                let m = model.get_or_insert_with(|| self.take_model());
+                if want {
+                    m.change_column_bounds(self.handles[i], 0.0..);
+                } else {
+                    m.change_column_bounds(self.handles[i], 0.0..=0.0);
+                }
+                self.open[i] = want;
+            }
+        }
+        if let Some(m) = model {
+            self.model = Some(m);
         }
     }
 
@@ -265,17 +293,41 @@ impl<'s> MasterLp<'s> {
         let factors = self
             .shape
             .column_factors(&c, &self.coupling, &self.convexity);
-        model.add_col(c.cost, 0.0.., factors);
+        self.handles.push(model.add_col(c.cost, 0.0.., factors));
+        self.open.push(true);
         self.columns.push(c);
         self.model = Some(model);
     }
 
     /// Solve the LP within `time_limit` seconds.
     pub fn solve(&mut self, time_limit: f64) -> Option<MasterSolution> {
+        let t0 = std::time::Instant::now();
+        if let Some(sol) = self.try_solve(time_limit) {
+            return Some(sol);
+        }
+        // HiGHS may give up on a long-modified model (many bound changes from its basis):
+        // solve the same LP once more from scratch.
+        let left = time_limit - t0.elapsed().as_secs_f64();
+        if left <= 0.0 {
+            return None;
+        }
+        self.rebuild();
+        self.try_solve(left)
+    }
+
+    fn try_solve(&mut self, time_limit: f64) -> Option<MasterSolution> {
         let mut model = self.take_model();
         configure(&mut model, &self.cfg, time_limit);
-        let solved = model.try_solve().ok()?;
-        let result = (solved.status() == HighsModelStatus::Optimal).then(|| {
+        let solved = match model.try_solve() {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(status = ?e, "master LP solve failed");
+                self.rebuild();
+                return None;
+            }
+        };
+        let status = solved.status();
+        let result = (status == HighsModelStatus::Optimal).then(|| {
             let sol = solved.get_solution();
             let rows = sol.dual_rows();
             let cols = sol.columns();
@@ -288,10 +340,30 @@ impl<'s> MasterLp<'s> {
                 coupling_duals: rows[..nr].to_vec(),
                 convexity_duals: rows[nr..nr + self.convexity.len()].to_vec(),
                 artificial,
+                values: cols[n_static + n_art..].to_vec(),
             }
         });
+        if result.is_none() {
+            tracing::debug!(?status, "master LP not optimal");
+        }
         self.solved = Some(solved);
         result
+    }
+
+    /// A fresh HiGHS model with the same columns and open/closed bounds (no basis).
+    fn rebuild(&mut self) {
+        let (pb, coupling, convexity) = self.shape.build(false);
+        let mut model = pb.optimise(Sense::Minimise);
+        self.handles.clear();
+        for (c, &open) in self.columns.iter().zip(&self.open) {
+            let factors = self.shape.column_factors(c, &coupling, &convexity);
+            let hi = if open { f64::INFINITY } else { 0.0 };
+            self.handles.push(model.add_col(c.cost, 0.0..=hi, factors));
+        }
+        self.coupling = coupling;
+        self.convexity = convexity;
+        self.model = Some(model);
+        self.solved = None;
     }
 
     /// Solve the master as a MILP over the columns generated so far (price-and-branch):

@@ -14,6 +14,7 @@
 //! early contributes its own MILP dual bound, not its incumbent), or a roster the
 //! independent checker rejects.
 
+mod branch;
 pub mod labeling;
 pub mod master;
 pub mod pricing;
@@ -30,8 +31,8 @@ use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::heuristics::{construct, Construction};
 use crate::model::{BackendError, BuildMode, ModelIr};
 use crate::scoring::{PairScores, Scorer};
-use master::{Column, MasterLp, MasterShape};
-use pricing::{Pricer, Pricing};
+use master::{Column, MasterLp, MasterShape, MasterSolution};
+use pricing::{Pricer, Pricing, Restrict};
 
 /// Schedules one labeling pass may return for an employee: several columns per round cut the
 /// rounds column generation needs.
@@ -42,6 +43,10 @@ pub const COLUMNS_PER_PRICING: usize = 3;
 const ENTER: f64 = -1e-6;
 /// Share of the time limit column generation may take before the integer master runs.
 pub const ROOT_SHARE: f64 = 0.75;
+/// Share of the time limit the root's integer master may take.
+const ROOT_INTEGER_SHARE: f64 = 0.1;
+/// Seconds between two progress lines.
+const PROGRESS_EVERY: f64 = 2.0;
 /// Longest one pricing MILP may run.
 const PRICING_SECONDS: f64 = 10.0;
 
@@ -82,9 +87,12 @@ pub struct Decomposition {
     pub columns: usize,
     /// Master rows: coupling rows and one convexity row per employee.
     pub master_rows: usize,
-    /// Master LP objective at the last round.
+    /// Master LP objective at the root's last round.
     pub master_objective: f64,
-    /// The best lower bound proven (Lagrangian bound; the master objective once converged).
+    /// The root's bound (Lagrangian bound; the master objective once converged).
+    pub root_bound: f64,
+    /// The best lower bound proven: the root bound, raised by branch-and-price (the least
+    /// bound of its open nodes, or the incumbent once none is left).
     pub bound: f64,
     /// The integer master's roster (re-verified by the checker), if it found one.
     #[serde(skip)]
@@ -96,6 +104,12 @@ pub struct Decomposition {
     pub report: Option<CheckReport>,
     /// The integer master proved its roster optimal over the generated columns.
     pub integer_master_optimal: bool,
+    /// Branch-and-price nodes whose column generation ran (the root not counted).
+    pub nodes: usize,
+    /// Nodes still open when time ran out (0 once the search is complete).
+    pub open_nodes: usize,
+    /// Column generations run by the dive (the primal heuristic of branch-and-price).
+    pub dive_steps: usize,
     /// Seconds in pricing (labeling and MILPs).
     pub pricing_seconds: f64,
     /// Pricing problems the labeling pricer decided.
@@ -104,8 +118,10 @@ pub struct Decomposition {
     pub milp_pricings: usize,
     /// Seconds in master LPs.
     pub master_seconds: f64,
-    /// Seconds in the integer master.
+    /// Seconds in the integer master at the root.
     pub integer_seconds: f64,
+    /// Seconds in branch-and-price (its pricing and master time included in theirs).
+    pub branch_seconds: f64,
     /// Every objective coefficient is an integer, so every roster's objective is.
     pub integral_costs: bool,
 }
@@ -129,8 +145,8 @@ pub fn bound_proves(bound: f64, objective: f64, integral_costs: bool) -> bool {
     }
 }
 
-/// Column generation at the root, then the integer master over the generated columns, all
-/// within `time_limit` seconds.
+/// Column generation at the root, the integer master over the generated columns, then
+/// branch-and-price for the proof, all within `time_limit` seconds.
 pub fn solve(
     p: &Problem,
     scorer: &dyn Scorer,
@@ -155,16 +171,21 @@ pub fn solve(
         columns: 0,
         master_rows: shape.coupling_rows() + p.employees.len(),
         master_objective: f64::NAN,
+        root_bound: f64::NEG_INFINITY,
         bound: f64::NEG_INFINITY,
         roster: None,
         objective: None,
         report: None,
         integer_master_optimal: false,
+        nodes: 0,
+        open_nodes: 0,
+        dive_steps: 0,
         pricing_seconds: 0.0,
         labeling_pricings: 0,
         milp_pricings: 0,
         master_seconds: 0.0,
         integer_seconds: 0.0,
+        branch_seconds: 0.0,
         integral_costs: compact
             .cols
             .iter()
@@ -174,26 +195,15 @@ pub fn solve(
         out.root_status = RootStatus::Infeasible;
         return Ok(out);
     }
+    let mut engine = Engine::new(p, &shape, &pricers, t0);
     let mut master = MasterLp::new(&shape, &p.config);
-    // A schedule is new unless the master holds it at the same cost: pricing can return a
-    // schedule already there at a lower cost than an initial column was given (its own slack
-    // and auxiliary columns set better than the roster's least values), and that cheaper copy
-    // must enter or column generation stalls.
-    let mut seen: BTreeSet<(EmployeeIdx, Vec<SlotIdx>, i64)> = BTreeSet::new();
-    let mut add = |master: &mut MasterLp, c: Column| -> bool {
-        let new = seen.insert((c.employee, c.slots.clone(), (c.cost * 1e6).round() as i64));
-        if new {
-            master.add(c);
-        }
-        new
-    };
     // Initial columns: the greedy roster's schedules and the empty ones, where they keep the
     // employee's own hard rules.
     let greedy = construct(p, &scores, Construction::Greedy);
     for pr in &pricers {
         for r in [&greedy, &Roster::default()] {
             if let Some((slots, cost)) = pr.cost_of(r) {
-                add(
+                engine.add(
                     &mut master,
                     Column {
                         employee: pr.employee,
@@ -204,140 +214,329 @@ pub fn solve(
             }
         }
     }
-    let root_deadline = time_limit * ROOT_SHARE;
-    let mut pricing_cfg = p.config.clone();
-    pricing_cfg.mip_rel_gap = 0.0;
-    pricing_cfg.mip_abs_gap = 1e-7;
-    loop {
-        let left = root_deadline - t0.elapsed().as_secs_f64();
-        if left <= 0.0 {
-            break;
-        }
-        let tm = Instant::now();
-        let sol = master
-            .solve(left)
-            .ok_or(DecomposeError::Master(out.rounds))?;
-        out.master_seconds += tm.elapsed().as_secs_f64();
+    let none = vec![Restrict::default(); p.employees.len()];
+    let root =
+        engine.column_generation(&mut master, &none, time_limit * ROOT_SHARE, None, &mut out)?;
+    out.root_status = match root.end {
+        NodeEnd::Converged => RootStatus::Converged,
+        NodeEnd::Infeasible => RootStatus::Infeasible,
+        NodeEnd::TimeLimit | NodeEnd::Pruned => RootStatus::TimeLimit,
+    };
+    out.root_bound = root.bound;
+    out.bound = root.bound;
+    engine.progress(
+        &out,
+        &format!("root {:?}", out.root_status),
+        out.bound,
+        true,
+    );
+    if let Some(sol) = &root.solution {
         out.master_objective = sol.objective;
-        out.rounds += 1;
-        let tp = Instant::now();
-        let mut lagrangian = sol.objective;
-        let mut added = 0;
-        let mut exact = true;
-        let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
-        // Labeling first, every employee in parallel (pure Rust, nothing shared); the MILP
-        // then prices, one at a time, whoever labeling could not decide.
-        let labeled: Vec<Option<Pricing>> = pricers
-            .par_iter()
-            .map(|pr| {
-                let mu = sol.convexity_duals[pr.employee.ix()];
-                pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING)
-            })
-            .collect();
-        for (pr, by_labels) in pricers.iter().zip(labeled) {
-            let pricing = match by_labels {
-                Some(pricing) => {
-                    out.labeling_pricings += 1;
-                    pricing
-                }
-                None => {
-                    let left = root_deadline - t0.elapsed().as_secs_f64();
-                    if left <= 0.0 {
-                        exact = false;
-                        lagrangian = f64::NEG_INFINITY;
-                        break;
-                    }
-                    pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
-                    out.milp_pricings += 1;
-                    let mu = sol.convexity_duals[pr.employee.ix()];
-                    pr.price(&dual, mu, &pricing_cfg)?
-                }
-            };
-            match pricing {
-                Pricing::Columns(list) => {
-                    let best = &list[0];
-                    exact &= best.reduced_cost_bound >= best.reduced_cost - 1e-6;
-                    lagrangian += best.reduced_cost_bound.min(0.0);
-                    for priced in list {
-                        // A schedule already in the master prices at its LP reduced cost (≥ 0
-                        // up to round-off): it is not a new column, and the round may still
-                        // converge.
-                        if priced.reduced_cost < ENTER
-                            && add(
-                                &mut master,
-                                Column {
-                                    employee: pr.employee,
-                                    slots: priced.slots,
-                                    cost: priced.cost,
-                                },
-                            )
-                        {
-                            added += 1;
-                        }
-                    }
-                }
-                Pricing::NoneNegative { bound } => lagrangian += bound,
-                Pricing::Unknown { bound } => {
-                    exact = false;
-                    lagrangian += bound;
-                }
-            }
-        }
-        out.pricing_seconds += tp.elapsed().as_secs_f64();
-        out.bound = out.bound.max(lagrangian);
-        tracing::info!(
-            round = out.rounds,
-            master = sol.objective,
-            bound = out.bound,
-            added,
-            "column generation"
-        );
-        // Converged: no new column with proven pricing, or the Lagrangian bound has met the
-        // master objective (then the restricted master is already LP-optimal; what pricing
-        // still returns are degenerate columns of round-off reduced cost).
-        let met = out.bound >= sol.objective - 1e-6 * sol.objective.abs().max(1.0);
-        if (added == 0 && exact) || met {
-            out.bound = out.bound.max(sol.objective);
-            out.root_status = if sol.artificial > 1e-6 {
-                RootStatus::Infeasible
-            } else {
-                RootStatus::Converged
-            };
-            break;
-        }
     }
-    out.columns = master.columns.len();
     if out.root_status == RootStatus::Infeasible {
+        out.columns = engine.pool.len();
         return Ok(out);
     }
     let ti = Instant::now();
-    let left = (time_limit - t0.elapsed().as_secs_f64()).max(1.0);
+    // The root's integer master is a quick incumbent for branch-and-price, not the search.
+    let left = (time_limit - t0.elapsed().as_secs_f64())
+        .min(time_limit * ROOT_INTEGER_SHARE)
+        .max(1.0);
+    let mut incumbent = Incumbent::default();
     if let Some((chosen, _, _, proven)) = master.solve_integer(left) {
-        let roster = Roster::new(
-            chosen
-                .iter()
-                .flat_map(|&i| {
-                    let c = &master.columns[i];
-                    c.slots.iter().map(move |&s| Assignment {
-                        employee: c.employee,
-                        slot: s,
-                    })
-                })
-                .collect(),
-        );
-        let report = check(p, &roster, scorer);
-        if report.feasible {
-            out.objective = Some(report.objective);
-            out.report = Some(report);
-            out.roster = Some(roster);
+        let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
+        if incumbent.offer(p, scorer, roster_of(&columns)) {
             out.integer_master_optimal = proven;
-        } else {
-            tracing::warn!(
-                violations = report.hard_violations.len(),
-                "integer master roster rejected by the checker"
-            );
         }
     }
     out.integer_seconds = ti.elapsed().as_secs_f64();
+    if out.root_status == RootStatus::Converged {
+        let tb = Instant::now();
+        let solution = root.solution.expect("a converged master has a solution");
+        branch::branch_and_price(
+            &mut engine,
+            &mut out,
+            &mut incumbent,
+            scorer,
+            &mut master,
+            solution,
+            time_limit,
+        )?;
+        out.branch_seconds = tb.elapsed().as_secs_f64();
+    }
+    out.columns = engine.pool.len();
+    if let Some((roster, report)) = incumbent.best {
+        out.objective = Some(report.objective);
+        out.report = Some(report);
+        out.roster = Some(roster);
+    }
     Ok(out)
+}
+
+/// The roster the schedules `columns` make together.
+fn roster_of(columns: &[&Column]) -> Roster {
+    Roster::new(
+        columns
+            .iter()
+            .flat_map(|c| {
+                c.slots.iter().map(move |&s| Assignment {
+                    employee: c.employee,
+                    slot: s,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// The best roster found so far, re-verified by the checker.
+#[derive(Default)]
+struct Incumbent {
+    best: Option<(Roster, CheckReport)>,
+}
+
+impl Incumbent {
+    fn objective(&self) -> Option<f64> {
+        self.best.as_ref().map(|(_, r)| r.objective)
+    }
+
+    /// Offer a roster; kept when the checker accepts it and it is better.
+    fn offer(&mut self, p: &Problem, scorer: &dyn Scorer, roster: Roster) -> bool {
+        let report = check(p, &roster, scorer);
+        if !report.feasible {
+            tracing::warn!(
+                violations = report.hard_violations.len(),
+                "master roster rejected by the checker"
+            );
+            return false;
+        }
+        if self.objective().is_some_and(|o| o <= report.objective) {
+            return false;
+        }
+        self.best = Some((roster, report));
+        true
+    }
+}
+
+/// How column generation at one node ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NodeEnd {
+    /// No improving schedule is left: the master LP value is the node's bound.
+    Converged,
+    /// The Lagrangian bound reached the incumbent: the node cannot hold a better roster.
+    Pruned,
+    /// Some employee has no schedule under the node's decisions, or the converged master
+    /// needs an artificial column.
+    Infeasible,
+    /// Out of time; the bound is the best Lagrangian bound seen.
+    TimeLimit,
+}
+
+/// Column generation's result at one node.
+struct NodeLp {
+    end: NodeEnd,
+    bound: f64,
+    /// The last master LP solution (over the master's columns).
+    solution: Option<MasterSolution>,
+}
+
+/// What column generation needs across the nodes of branch-and-price: the master's shape,
+/// the pricers, and the pool of every schedule generated.
+struct Engine<'a, 'p> {
+    problem: &'p Problem,
+    shape: &'a MasterShape,
+    pricers: &'a [Pricer<'p>],
+    pricing_cfg: crate::domain::SolverConfig,
+    /// Every schedule generated, in order: the column pool the nodes share.
+    pool: Vec<Column>,
+    /// A schedule is new unless the pool holds it at the same cost: pricing can return a
+    /// schedule already there at a lower cost than an initial column was given (its own slack
+    /// and auxiliary columns set better than the roster's least values), and that cheaper
+    /// copy must enter or column generation stalls.
+    seen: BTreeSet<(EmployeeIdx, Vec<SlotIdx>, i64)>,
+    t0: Instant,
+    /// When the last progress line was written (seconds since the start).
+    last_progress: f64,
+}
+
+impl<'a, 'p> Engine<'a, 'p> {
+    fn new(p: &'p Problem, shape: &'a MasterShape, pricers: &'a [Pricer<'p>], t0: Instant) -> Self {
+        let mut pricing_cfg = p.config.clone();
+        pricing_cfg.mip_rel_gap = 0.0;
+        pricing_cfg.mip_abs_gap = 1e-7;
+        Engine {
+            problem: p,
+            shape,
+            pricers,
+            pricing_cfg,
+            pool: Vec::new(),
+            seen: BTreeSet::new(),
+            t0,
+            last_progress: 0.0,
+        }
+    }
+
+    /// A progress line on stderr (target `roster::progress`), at most every
+    /// [`PROGRESS_EVERY`] seconds unless `now`.
+    fn progress(&mut self, out: &Decomposition, what: &str, bound: f64, now: bool) {
+        let t = self.elapsed();
+        if now || t - self.last_progress >= PROGRESS_EVERY {
+            self.last_progress = t;
+            tracing::info!(
+                target: "roster::progress",
+                "decompose {t:.1} s: {what}, {} rounds, {} columns, {} nodes, bound {bound:.4}",
+                out.rounds,
+                self.pool.len(),
+                out.nodes
+            );
+        }
+    }
+
+    fn elapsed(&self) -> f64 {
+        self.t0.elapsed().as_secs_f64()
+    }
+
+    /// Add a schedule to the pool and to `master`, unless the pool holds it already.
+    fn add(&mut self, master: &mut MasterLp, c: Column) -> bool {
+        let new = self
+            .seen
+            .insert((c.employee, c.slots.clone(), (c.cost * 1e6).round() as i64));
+        if new {
+            self.pool.push(c.clone());
+            master.add(c);
+        }
+        new
+    }
+
+    /// Column generation on `master` under per-employee `restrict`ions until it converges,
+    /// `deadline` (seconds since the start) passes, or — with `prune_at = (incumbent,
+    /// integral costs)` — the Lagrangian bound shows the node cannot beat the incumbent.
+    fn column_generation(
+        &mut self,
+        master: &mut MasterLp,
+        restrict: &[Restrict],
+        deadline: f64,
+        prune_at: Option<(f64, bool)>,
+        out: &mut Decomposition,
+    ) -> Result<NodeLp, DecomposeError> {
+        let mut node = NodeLp {
+            end: NodeEnd::TimeLimit,
+            bound: f64::NEG_INFINITY,
+            solution: None,
+        };
+        loop {
+            let left = deadline - self.elapsed();
+            if left <= 0.0 {
+                return Ok(node);
+            }
+            let tm = Instant::now();
+            let Some(sol) = master.solve(left) else {
+                // HiGHS stops at the time limit with a status that is not optimal.
+                if self.elapsed() >= deadline - 1e-3 {
+                    return Ok(node);
+                }
+                return Err(DecomposeError::Master(out.rounds));
+            };
+            out.master_seconds += tm.elapsed().as_secs_f64();
+            out.rounds += 1;
+            let tp = Instant::now();
+            let mut lagrangian = sol.objective;
+            let mut added = 0;
+            let mut exact = true;
+            let shape = self.shape;
+            let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
+            // Labeling first, every employee in parallel (pure Rust, nothing shared); the MILP
+            // then prices, one at a time, whoever labeling could not decide.
+            let labeled: Vec<Option<Pricing>> = self
+                .pricers
+                .par_iter()
+                .map(|pr| {
+                    let mu = sol.convexity_duals[pr.employee.ix()];
+                    let r = &restrict[pr.employee.ix()];
+                    pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING, r)
+                })
+                .collect();
+            let mut fresh = Vec::new();
+            for (pr, by_labels) in self.pricers.iter().zip(labeled) {
+                let pricing = match by_labels {
+                    Some(pricing) => {
+                        out.labeling_pricings += 1;
+                        pricing
+                    }
+                    None => {
+                        let left = deadline - self.elapsed();
+                        if left <= 0.0 {
+                            exact = false;
+                            lagrangian = f64::NEG_INFINITY;
+                            break;
+                        }
+                        self.pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
+                        out.milp_pricings += 1;
+                        let mu = sol.convexity_duals[pr.employee.ix()];
+                        let r = &restrict[pr.employee.ix()];
+                        pr.price(&dual, mu, r, &self.pricing_cfg)?
+                    }
+                };
+                match pricing {
+                    Pricing::Columns(list) => {
+                        let best = &list[0];
+                        exact &= best.reduced_cost_bound >= best.reduced_cost - 1e-6;
+                        lagrangian += best.reduced_cost_bound.min(0.0);
+                        // A schedule already in the master prices at its LP reduced cost (≥ 0
+                        // up to round-off): it is not a new column, and the round may still
+                        // converge.
+                        fresh.extend(list.into_iter().filter(|c| c.reduced_cost < ENTER).map(
+                            |c| Column {
+                                employee: pr.employee,
+                                slots: c.slots,
+                                cost: c.cost,
+                            },
+                        ));
+                    }
+                    Pricing::NoneNegative { bound } => lagrangian += bound,
+                    Pricing::Unknown { bound } => {
+                        exact = false;
+                        lagrangian += bound;
+                    }
+                }
+            }
+            for c in fresh {
+                if self.add(master, c) {
+                    added += 1;
+                }
+            }
+            out.pricing_seconds += tp.elapsed().as_secs_f64();
+            node.bound = node.bound.max(lagrangian);
+            self.progress(out, "column generation", node.bound, false);
+            tracing::debug!(
+                round = out.rounds,
+                master = sol.objective,
+                bound = node.bound,
+                added,
+                "column generation"
+            );
+            // Converged: no new column with proven pricing, or the Lagrangian bound has met
+            // the master objective (then the restricted master is already LP-optimal; what
+            // pricing still returns are degenerate columns of round-off reduced cost).
+            let met = node.bound >= sol.objective - 1e-6 * sol.objective.abs().max(1.0);
+            let converged = (added == 0 && exact) || met;
+            let artificial = sol.artificial > 1e-6;
+            node.solution = Some(sol);
+            if converged {
+                let objective = node.solution.as_ref().map_or(f64::NAN, |s| s.objective);
+                node.bound = node.bound.max(objective);
+                node.end = if artificial {
+                    NodeEnd::Infeasible
+                } else {
+                    NodeEnd::Converged
+                };
+                return Ok(node);
+            }
+            if let Some((incumbent, integral)) = prune_at {
+                if bound_proves(node.bound, incumbent, integral) {
+                    node.end = NodeEnd::Pruned;
+                    return Ok(node);
+                }
+            }
+        }
+    }
 }

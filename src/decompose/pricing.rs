@@ -34,13 +34,26 @@ pub struct Pricer<'p> {
     labeler: Option<Labeler>,
 }
 
-/// Which pricer answered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PricedBy {
-    /// The labeling pricer.
-    Labeling,
-    /// The one-employee MILP on HiGHS.
-    Milp,
+/// Branching decisions on one employee's slots: the schedules of a branch-and-price node.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Restrict {
+    /// Slots the employee must work.
+    pub force: Vec<SlotIdx>,
+    /// Slots the employee must not work.
+    pub forbid: Vec<SlotIdx>,
+}
+
+impl Restrict {
+    /// Whether a schedule (sorted slots) keeps these decisions.
+    pub fn admits(&self, slots: &[SlotIdx]) -> bool {
+        self.force.iter().all(|s| slots.binary_search(s).is_ok())
+            && self.forbid.iter().all(|s| slots.binary_search(s).is_err())
+    }
+
+    /// No decision.
+    pub fn is_empty(&self) -> bool {
+        self.force.is_empty() && self.forbid.is_empty()
+    }
 }
 
 /// What pricing one employee says.
@@ -103,6 +116,13 @@ impl<'p> Pricer<'p> {
         }
     }
 
+    /// Every slot this employee may work (one per `x` column), sorted.
+    pub fn slots(&self) -> Vec<SlotIdx> {
+        let mut v: Vec<SlotIdx> = self.assign.iter().map(|&(_, a)| a.slot).collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Whether the labeling pricer covers this employee's rules.
     pub fn has_labeling(&self) -> bool {
         self.labeler.is_some()
@@ -115,14 +135,34 @@ impl<'p> Pricer<'p> {
         dual: &dyn Fn(Assignment) -> f64,
         convexity: f64,
         keep: usize,
+        restrict: &Restrict,
     ) -> Option<Pricing> {
         let labeler = self.labeler.as_ref()?;
         let mut cost: Vec<f64> = self.lp.cols.iter().map(|c| c.cost).collect();
         for &(c, a) in &self.assign {
             cost[c] -= dual(a);
         }
+        let p = self.ir.problem;
+        let mut force = Vec::new();
+        for &(c, a) in &self.assign {
+            if restrict.forbid.contains(&a.slot) {
+                cost[c] = f64::INFINITY;
+            }
+            if restrict.force.contains(&a.slot) {
+                let day = p.slots[a.slot.ix()].day as usize;
+                force.resize(force.len().max(p.horizon.days as usize), None);
+                force[day] = Some(c);
+            }
+        }
+        // A forced day uses its forced column only.
+        for &(c, a) in &self.assign {
+            let day = p.slots[a.slot.ix()].day as usize;
+            if force.get(day).copied().flatten().is_some_and(|f| f != c) {
+                cost[c] = f64::INFINITY;
+            }
+        }
         let cutoff = convexity - CUTOFF_MARGIN;
-        let found = match labeler.price(&cost, cutoff, keep) {
+        let found = match labeler.price(&cost, &force, cutoff, keep) {
             LabelOutcome::Found(found) => found,
             LabelOutcome::NoneBelow => {
                 return Some(Pricing::NoneNegative {
@@ -177,20 +217,6 @@ impl<'p> Pricer<'p> {
         Some(Pricing::Columns(out))
     }
 
-    /// Price by labeling where it applies, else by the MILP.
-    pub fn price_any(
-        &self,
-        dual: &dyn Fn(Assignment) -> f64,
-        convexity: f64,
-        keep: usize,
-        cfg: &SolverConfig,
-    ) -> Result<(Pricing, PricedBy), BackendError> {
-        match self.price_by_labeling(dual, convexity, keep) {
-            Some(p) => Ok((p, PricedBy::Labeling)),
-            None => Ok((self.price(dual, convexity, cfg)?, PricedBy::Milp)),
-        }
-    }
-
     /// The own cost of `roster`'s schedule for this employee, when it keeps every hard own
     /// row (`None` otherwise): how the initial columns are priced.
     pub fn cost_of(&self, roster: &Roster) -> Option<(Vec<SlotIdx>, f64)> {
@@ -215,11 +241,18 @@ impl<'p> Pricer<'p> {
         &self,
         dual: &dyn Fn(Assignment) -> f64,
         convexity: f64,
+        restrict: &Restrict,
         cfg: &SolverConfig,
     ) -> Result<Pricing, BackendError> {
         let mut lp = self.lp.clone();
         for &(c, a) in &self.assign {
             lp.cols[c].cost -= dual(a);
+            if restrict.forbid.contains(&a.slot) {
+                lp.cols[c].hi = 0.0;
+            }
+            if restrict.force.contains(&a.slot) {
+                lp.cols[c].lo = 1.0;
+            }
         }
         // Only schedules of negative reduced cost matter: the cutoff lets HiGHS prune every
         // node whose bound reaches the convexity dual, and proves "none" fast.

@@ -36,9 +36,18 @@ pub fn load(path: &str) -> Problem {
 /// Solve and assert the independent checker agrees: no hard violation when a roster is
 /// reported, and the same objective as the solver's.
 pub fn solve_checked(p: &Problem) -> Solution {
-    let sol = solve(p, &SolveOptions::default()).expect("solve runs");
+    solve_checked_with(p, &FallbackScorer)
+}
+
+/// [`solve_checked`] with a given affinity scorer.
+pub fn solve_checked_with(p: &Problem, scorer: &dyn roster::scoring::Scorer) -> Solution {
+    let opts = SolveOptions {
+        scorer,
+        ..SolveOptions::default()
+    };
+    let sol = solve(p, &opts).expect("solve runs");
     if sol.status.has_roster() {
-        let report = roster::check::check(p, &sol.roster, &FallbackScorer);
+        let report = roster::check::check(p, &sol.roster, scorer);
         assert!(
             report.feasible,
             "solver roster breaks hard rules: {:#?}",
@@ -64,7 +73,12 @@ pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
         v["solverRun"]["milp"]["solveSeconds"] = serde_json::json!("[time]");
     }
     if v["solverRun"]["decomposition"].is_object() {
-        for k in ["pricingSeconds", "masterSeconds", "integerSeconds"] {
+        for k in [
+            "pricingSeconds",
+            "masterSeconds",
+            "integerSeconds",
+            "branchSeconds",
+        ] {
             v["solverRun"]["decomposition"][k] = serde_json::json!("[time]");
         }
     }

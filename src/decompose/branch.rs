@@ -1,0 +1,358 @@
+//! Branch-and-price: the proof that the decomposition's root bound cannot give.
+//!
+//! Why: the root master LP of Curtois Instance7 is 1054.08 against an optimum of 1056, and
+//! no integer master over the root's columns has to reach the optimum. Branching on one
+//! employee's decision — does `e` work slot `s` (a slot is a day and a shift, and a
+//! requirement when a shift has several) — splits the schedules without breaking the
+//! structure of pricing: in the master, the columns that disagree are left out; in pricing,
+//! the slot is forced or forbidden (a column bound in the MILP, a day's only choice or a
+//! forbidden arc in the labeling). Nodes are taken best bound first, share one column pool,
+//! and are pruned once their bound proves they cannot beat the incumbent (with integral
+//! costs, once `⌈bound⌉ ≥ incumbent`), also during their column generation (Lagrangian
+//! pruning). Every incumbent is re-verified by the checker. The search is complete when no
+//! node is open; only then is the incumbent called optimal by this module.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use super::master::{Column, MasterLp, MasterSolution};
+use super::pricing::Restrict;
+use super::{bound_proves, DecomposeError, Decomposition, Engine, Incumbent, NodeEnd};
+use crate::domain::{Assignment, EmployeeIdx, Roster, SlotIdx};
+use crate::scoring::Scorer;
+
+/// Evaluated nodes between two integer masters over the whole column pool.
+const HEURISTIC_EVERY: usize = 20;
+/// Share of the search time the dive from the root may take.
+const DIVE_SHARE: f64 = 0.4;
+/// A schedule at or above this value in the master is fixed along with the dive's pick.
+const DIVE_FIX_AT: f64 = 0.8;
+/// Share of the time limit branch-and-price runs before the last integer master.
+const SEARCH_SHARE: f64 = 0.9;
+
+/// One branching decision: employee `employee` works slot `slot` (`works`) or not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decision {
+    employee: EmployeeIdx,
+    slot: SlotIdx,
+    works: bool,
+}
+
+struct Node {
+    bound: f64,
+    decisions: Vec<Decision>,
+    /// The node's master LP solution when already solved (the root).
+    lp: Option<MasterSolution>,
+}
+
+/// An open node in the queue: least bound first, then the oldest.
+#[derive(Clone, Copy, Debug)]
+struct Open {
+    bound: f64,
+    id: usize,
+}
+
+impl PartialEq for Open {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Open {}
+impl PartialOrd for Open {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Open {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // `BinaryHeap` pops the greatest: the least bound, then the least id, is greatest.
+        other
+            .bound
+            .total_cmp(&self.bound)
+            .then(other.id.cmp(&self.id))
+    }
+}
+
+/// Per-employee restrictions of a node's decisions.
+fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
+    let mut out = vec![Restrict::default(); employees];
+    for d in decisions {
+        let r = &mut out[d.employee.ix()];
+        if d.works {
+            r.force.push(d.slot);
+        } else {
+            r.forbid.push(d.slot);
+        }
+    }
+    out
+}
+
+/// `x[e,s]` of a master solution: how much of each assignment its schedules take.
+fn assignment_values(columns: &[Column], values: &[f64]) -> BTreeMap<Assignment, f64> {
+    let mut x: BTreeMap<Assignment, f64> = BTreeMap::new();
+    for (c, &v) in columns.iter().zip(values) {
+        if v > 1e-9 {
+            for &slot in &c.slots {
+                *x.entry(Assignment {
+                    employee: c.employee,
+                    slot,
+                })
+                .or_default() += v;
+            }
+        }
+    }
+    x
+}
+
+/// The most fractional assignment (closest to ½; ties: the first), if any.
+fn branching_assignment(x: &BTreeMap<Assignment, f64>) -> Option<Assignment> {
+    x.iter()
+        .filter(|(_, &v)| v > 1e-6 && v < 1.0 - 1e-6)
+        .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs()))
+        .map(|(&a, _)| a)
+}
+
+/// Search from the converged root (`master`, holding every column, and its LP solution
+/// `root`) until no node is open or `time_limit` (seconds since the start) is near; then one
+/// integer master over the whole pool. Every node uses the same master with the columns its
+/// decisions exclude closed. Updates `out` (bound, nodes, open nodes) and `incumbent`.
+pub(super) fn branch_and_price(
+    engine: &mut Engine,
+    out: &mut Decomposition,
+    incumbent: &mut Incumbent,
+    scorer: &dyn Scorer,
+    master: &mut MasterLp,
+    root: MasterSolution,
+    time_limit: f64,
+) -> Result<(), DecomposeError> {
+    let p = engine.problem;
+    let integral = out.integral_costs;
+    let search_deadline = time_limit * SEARCH_SHARE;
+    let mut nodes: Vec<Option<Node>> = vec![Some(Node {
+        bound: out.bound,
+        decisions: Vec::new(),
+        lp: Some(root),
+    })];
+    let mut queue = BinaryHeap::from([Open {
+        bound: out.bound,
+        id: 0,
+    }]);
+    // A dive from the root first: branch-and-price prunes only against an incumbent.
+    if let Some(Node { lp: Some(root), .. }) = &nodes[0] {
+        let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * DIVE_SHARE;
+        let start = root.clone();
+        dive(engine, out, incumbent, scorer, master, start, deadline)?;
+    }
+    let mut since_heuristic = 0;
+    let mut pool_at_heuristic = engine.pool.len();
+    let mut complete = true;
+    while let Some(open) = queue.pop() {
+        let mut node = nodes[open.id].take().expect("an open node is stored");
+        if incumbent
+            .objective()
+            .is_some_and(|o| bound_proves(node.bound, o, integral))
+        {
+            continue;
+        }
+        if engine.elapsed() >= search_deadline {
+            nodes[open.id] = Some(node);
+            queue.push(open);
+            complete = false;
+            break;
+        }
+        let restrict = restrictions(p.employees.len(), &node.decisions);
+        master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
+        let solution = match node.lp.take() {
+            Some(lp) => lp,
+            None => {
+                out.nodes += 1;
+                since_heuristic += 1;
+                let prune_at = incumbent.objective().map(|o| (o, integral));
+                let lp =
+                    engine.column_generation(master, &restrict, search_deadline, prune_at, out)?;
+                match lp.end {
+                    NodeEnd::Infeasible | NodeEnd::Pruned => continue,
+                    NodeEnd::TimeLimit => {
+                        node.bound = node.bound.max(lp.bound);
+                        let bound = node.bound;
+                        nodes[open.id] = Some(node);
+                        queue.push(Open { bound, id: open.id });
+                        complete = false;
+                        break;
+                    }
+                    NodeEnd::Converged => {}
+                }
+                node.bound = node.bound.max(lp.bound);
+                if incumbent
+                    .objective()
+                    .is_some_and(|o| bound_proves(node.bound, o, integral))
+                {
+                    continue;
+                }
+                lp.solution.expect("a converged node has a solution")
+            }
+        };
+        let x = assignment_values(&master.columns, &solution.values);
+        match branching_assignment(&x) {
+            None => {
+                // Every assignment is integral, so each employee's schedules in the solution
+                // share one slot set: the roster costs at most the node's LP value, and no
+                // roster below this node is cheaper.
+                let roster = Roster::new(
+                    x.iter()
+                        .filter(|(_, &v)| v > 0.5)
+                        .map(|(&a, _)| a)
+                        .collect(),
+                );
+                incumbent.offer(p, scorer, roster);
+            }
+            Some(a) => {
+                for works in [true, false] {
+                    let mut decisions = node.decisions.clone();
+                    decisions.push(Decision {
+                        employee: a.employee,
+                        slot: a.slot,
+                        works,
+                    });
+                    let id = nodes.len();
+                    nodes.push(Some(Node {
+                        bound: node.bound,
+                        decisions,
+                        lp: None,
+                    }));
+                    queue.push(Open {
+                        bound: node.bound,
+                        id,
+                    });
+                }
+            }
+        }
+        if since_heuristic >= HEURISTIC_EVERY && engine.pool.len() > pool_at_heuristic {
+            since_heuristic = 0;
+            pool_at_heuristic = engine.pool.len();
+            let left = (search_deadline - engine.elapsed()).clamp(0.1, 5.0);
+            pool_integer_master(engine, master, incumbent, scorer, left);
+        }
+    }
+    out.open_nodes = queue.len();
+    let what = format!("branch-and-price done, {} open", out.open_nodes);
+    engine.progress(out, &what, out.bound, true);
+    if complete {
+        // Every node is closed: nothing beats the incumbent.
+        if let Some(o) = incumbent.objective() {
+            out.bound = out.bound.max(o);
+        }
+    } else {
+        let open_bound = queue.iter().map(|o| o.bound).fold(f64::INFINITY, f64::min);
+        let open_bound = incumbent
+            .objective()
+            .map_or(open_bound, |o| open_bound.min(o));
+        out.bound = out.bound.max(open_bound);
+        let left = time_limit - engine.elapsed();
+        if left > 0.1 && engine.pool.len() > pool_at_heuristic {
+            pool_integer_master(engine, master, incumbent, scorer, left);
+        }
+    }
+    Ok(())
+}
+
+/// Diving from a node's LP (`start`: its columns and solution): fix the employee whose
+/// schedule has the largest fractional value to that schedule (every slot of theirs forced or
+/// forbidden), re-run column generation, and repeat until the master is integral — a roster,
+/// offered to the incumbent — or the dive fails (infeasible, pruned, out of time).
+fn dive(
+    engine: &mut Engine,
+    out: &mut Decomposition,
+    incumbent: &mut Incumbent,
+    scorer: &dyn Scorer,
+    master: &mut MasterLp,
+    start: MasterSolution,
+    deadline: f64,
+) -> Result<(), DecomposeError> {
+    let p = engine.problem;
+    let integral = out.integral_costs;
+    let mut solution = start;
+    let mut decisions: Vec<Decision> = Vec::new();
+    let mut fixed: Vec<EmployeeIdx> = Vec::new();
+    loop {
+        let x = assignment_values(&master.columns, &solution.values);
+        if branching_assignment(&x).is_none() {
+            let roster = Roster::new(
+                x.iter()
+                    .filter(|(_, &v)| v > 0.5)
+                    .map(|(&a, _)| a)
+                    .collect(),
+            );
+            incumbent.offer(p, scorer, roster);
+            return Ok(());
+        }
+        // The employee whose schedule has the largest fractional value, and with it every
+        // employee whose schedule is nearly chosen already (fewer column generations).
+        let mut best_of: BTreeMap<EmployeeIdx, (f64, usize)> = BTreeMap::new();
+        for (i, (c, &v)) in master.columns.iter().zip(&solution.values).enumerate() {
+            if v > 1e-6 && !fixed.contains(&c.employee) {
+                let entry = best_of.entry(c.employee).or_insert((v, i));
+                if v > entry.0 {
+                    *entry = (v, i);
+                }
+            }
+        }
+        let fractional = best_of.iter().filter(|(_, &(v, _))| v < 1.0 - 1e-6);
+        let Some(top) = fractional
+            .clone()
+            .max_by(|a, b| a.1 .0.total_cmp(&b.1 .0))
+            .map(|(&e, _)| e)
+        else {
+            return Ok(());
+        };
+        let picks: Vec<(EmployeeIdx, usize)> = best_of
+            .iter()
+            .filter(|(&e, &(v, _))| e == top || v >= DIVE_FIX_AT)
+            .map(|(&e, &(_, i))| (e, i))
+            .collect();
+        for (e, i) in picks {
+            let slots = master.columns[i].slots.clone();
+            fixed.push(e);
+            for s in engine.pricers[e.ix()].slots() {
+                decisions.push(Decision {
+                    employee: e,
+                    slot: s,
+                    works: slots.binary_search(&s).is_ok(),
+                });
+            }
+        }
+        if engine.elapsed() >= deadline {
+            return Ok(());
+        }
+        let restrict = restrictions(p.employees.len(), &decisions);
+        master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
+        let prune_at = incumbent.objective().map(|o| (o, integral));
+        out.dive_steps += 1;
+        let lp = engine.column_generation(master, &restrict, deadline, prune_at, out)?;
+        if lp.end != NodeEnd::Converged {
+            return Ok(());
+        }
+        if incumbent
+            .objective()
+            .is_some_and(|o| bound_proves(lp.bound, o, integral))
+        {
+            return Ok(());
+        }
+        solution = lp.solution.expect("a converged node has a solution");
+    }
+}
+
+/// The integer master over every schedule of the pool (all of them in `master`): the best
+/// roster they make.
+fn pool_integer_master(
+    engine: &Engine,
+    master: &MasterLp,
+    incumbent: &mut Incumbent,
+    scorer: &dyn Scorer,
+    time_limit: f64,
+) {
+    if let Some((chosen, _, _, _)) = master.solve_integer(time_limit) {
+        let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
+        incumbent.offer(engine.problem, scorer, super::roster_of(&columns));
+    }
+}
