@@ -24,9 +24,9 @@ use crate::scoring::Scorer;
 /// Evaluated nodes between two integer masters over the whole column pool.
 const HEURISTIC_EVERY: usize = 20;
 /// Share of the search time the dive from the root may take.
-const DIVE_SHARE: f64 = 0.4;
+const DIVE_SHARE: f64 = 0.6;
 /// A schedule at or above this value in the master is fixed along with the dive's pick.
-const DIVE_FIX_AT: f64 = 0.8;
+const DIVE_FIX_AT: f64 = 0.6;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
 
@@ -297,6 +297,21 @@ fn dive(
                 }
             }
         }
+        // Rounding: every employee on their largest schedule (fixed ones on theirs) is a
+        // roster whenever the coupling rows allow it; the checker judges.
+        let rounded: Vec<&Column> = best_of
+            .values()
+            .map(|&(_, i)| &master.columns[i])
+            .chain(
+                master
+                    .columns
+                    .iter()
+                    .zip(&solution.values)
+                    .filter(|&(c, &v)| v > 0.5 && fixed.contains(&c.employee))
+                    .map(|(c, _)| c),
+            )
+            .collect();
+        incumbent.offer(p, scorer, super::roster_of(&rounded));
         let fractional = best_of.iter().filter(|(_, &(v, _))| v < 1.0 - 1e-6);
         let Some(top) = fractional
             .clone()

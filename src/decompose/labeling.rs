@@ -22,6 +22,18 @@ use crate::constraints::{LabelFace, RuleId, Scope};
 use crate::domain::{Day, EmployeeIdx, Problem, ShiftIdx, SlotIdx};
 use crate::model::{ColKind, ModelIr};
 
+/// Whether the labeling pricer covers every employee's rules in `p` (one shift a day hard,
+/// and a labeling face for every active per-employee rule): then pricing needs no MILP.
+pub fn covers(p: &Problem) -> bool {
+    p.rules.is_hard(RuleId::C5)
+        && (0..p.employees.len() as u32).map(EmployeeIdx).all(|e| {
+            p.rules
+                .iter()
+                .filter(|r| r.scope() == Scope::PerEmployee)
+                .all(|r| r.label_faces(p, e).is_some())
+        })
+}
+
 /// Labels one day may hold before the labeling gives up and the MILP prices instead.
 pub const LABEL_LIMIT: usize = 400_000;
 

@@ -354,22 +354,31 @@ impl Strategy {
 
     /// The rule of `auto`: the decomposition pays when the problem has per-employee sequence
     /// or total-time rules (C3, C8, C10, C11: where the compact LP relaxation is weak), spans
-    /// two weeks or more, and is small enough for the one-employee pricing MILPs to finish
-    /// column generation within the time limit: at most [`Strategy::AUTO_MAX_EMPLOYEE_DAYS`]
-    /// employee-days. Measured at 60 s on 2 cores: Curtois Instance4 (10 × 28) converges and
-    /// is proven; Instances 5–7 (16–20 × 28) do not converge, and the compact model then
-    /// gives both the better roster and the better bound.
+    /// two weeks or more, and its pricing problems are fast enough for column generation to
+    /// converge well within the time limit: at most [`Strategy::AUTO_MAX_EMPLOYEE_DAYS_LABELING`]
+    /// employee-days when the labeling pricer covers every rule
+    /// ([`crate::decompose::labeling::covers`]; Curtois Instance10, 40 × 28, converges at the
+    /// root in 8–17 s on a loaded 2-core machine), else
+    /// [`Strategy::AUTO_MAX_EMPLOYEE_DAYS`] (one-employee MILPs of 50–80 ms each: Curtois
+    /// Instance4, 10 × 28, converges; 16–20 × 28 did not in 60 s).
     pub fn prefers_decomposition(p: &Problem) -> bool {
         use crate::constraints::RuleId;
         let weak = [RuleId::C3, RuleId::C8, RuleId::C10, RuleId::C11]
             .iter()
             .any(|&r| p.rules.is_on(r));
-        weak && p.employees.len() * p.horizon.days as usize <= Self::AUTO_MAX_EMPLOYEE_DAYS
-            && p.horizon.days >= 14
+        let size = p.employees.len() * p.horizon.days as usize;
+        let limit = if crate::decompose::labeling::covers(p) {
+            Self::AUTO_MAX_EMPLOYEE_DAYS_LABELING
+        } else {
+            Self::AUTO_MAX_EMPLOYEE_DAYS
+        };
+        weak && size <= limit && p.horizon.days >= 14
     }
 
-    /// Largest `employees × days` that `auto` gives to the decomposition.
+    /// Largest `employees × days` that `auto` gives to the decomposition priced by MILPs.
     pub const AUTO_MAX_EMPLOYEE_DAYS: usize = 300;
+    /// Largest `employees × days` that `auto` gives to the decomposition priced by labeling.
+    pub const AUTO_MAX_EMPLOYEE_DAYS_LABELING: usize = 2000;
 
     /// The formulation that runs on `p`.
     pub fn resolve(self, p: &Problem) -> Strategy {
