@@ -1,5 +1,6 @@
-//! Incremental rostering on a generated 500 employees × 31 days situation (a greedy_ml previous
-//! roster of ~10,000 assignments, departures freeing ~50 positions after a cutoff on day 10):
+//! Incremental rostering on the case, 500 employees × 31 days with part-day shifts
+//! (`SituationSpec::large`: a greedy_ml previous roster of ~15,000 assignments, departures
+//! freeing ~50 positions after a cutoff on day 10):
 //! classification + locked context, reading each request kind, the whole incremental solve in
 //! each mode, and the payload size of the empty-slots request against the full-roster one.
 //! `cargo bench --bench incremental`.
@@ -12,7 +13,7 @@ use roster::incremental::{empty_slots_request, load_empty_slots, load_full_roste
 use roster::solve::{solve, SolveOptions};
 
 fn benches(c: &mut Criterion) {
-    let full = situation(&SituationSpec::default());
+    let full = situation(&SituationSpec::large());
     let prep = load_full_roster(&full).expect("generated situations are valid");
     let small = empty_slots_request(&prep);
     let (a, b) = (

@@ -5,6 +5,12 @@
 //! staggered extra shifts), a general and a skilled requirement per shift, demand sized so
 //! that `density` of the employees' available working days are needed, a few days of leave,
 //! contracts of 40 or 48 weekly hours, and the C2/C3/C4 rules on.
+//!
+//! A second shift profile ([`ShiftProfile::PartDay`], `roster generate --part-day`) models
+//! part-time rostering with split days: two 5-hour shifts (morning 07–12, afternoon 14–19)
+//! that one person may both work on the same day (C5 off), demand sized from what a 40-hour
+//! week of 5-hour shifts allows (8 shifts a week), so people work ~30 assignments a month
+//! within the same weekly cap, streak and rest rules.
 
 use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -44,6 +50,19 @@ impl Default for GenerateSpec {
     }
 }
 
+/// Which shift types and labour pattern to generate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShiftProfile {
+    /// Full-day 8-hour shifts, one per day (the default; `shifts` of them).
+    #[default]
+    FullDay,
+    /// Two part-day 5-hour shifts (07–12, 14–19); a person may work both on one day (C5 is
+    /// switched off), so a month holds ~30 assignments under the same weekly cap.
+    PartDay,
+}
+
+const PART_DAY_TIMES: [(&str, &str, &str); 2] = [("M", "07:00", "12:00"), ("A", "14:00", "19:00")];
+
 const SHIFT_TIMES: [(&str, &str, &str); 8] = [
     ("D", "07:00", "15:00"),
     ("E", "15:00", "23:00"),
@@ -55,23 +74,38 @@ const SHIFT_TIMES: [(&str, &str, &str); 8] = [
     ("T", "19:00", "03:00"),
 ];
 
-/// Generate a request.
+/// Generate a request (full-day profile).
 pub fn generate(spec: &GenerateSpec) -> Value {
+    generate_with(spec, ShiftProfile::FullDay)
+}
+
+/// Generate a request with the given shift profile. [`ShiftProfile::PartDay`] ignores
+/// `spec.shifts` (it always has its two shift types).
+pub fn generate_with(spec: &GenerateSpec, profile: ShiftProfile) -> Value {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
-    let n_shifts = spec.shifts.clamp(1, SHIFT_TIMES.len());
+    let times: &[(&str, &str, &str)] = match profile {
+        ShiftProfile::FullDay => &SHIFT_TIMES[..spec.shifts.clamp(1, SHIFT_TIMES.len())],
+        ShiftProfile::PartDay => &PART_DAY_TIMES,
+    };
+    let n_shifts = times.len();
     let skills: Vec<String> = (0..spec.skills.max(1))
         .map(|i| format!("skill{}", i + 1))
         .collect();
     let end = spec.start + Duration::days(i64::from(spec.days) - 1);
-    let shift_types: Vec<Value> = SHIFT_TIMES[..n_shifts]
+    let shift_types: Vec<Value> = times
         .iter()
         .map(|(c, s, e)| json!({"code": c, "startTime": s, "endTime": e}))
         .collect();
-    // People-shifts needed per day: density × (5/7 of the staff) spread over the shifts.
-    let per_day = spec.density * spec.employees as f64 * 5.0 / 7.0;
+    // People-shifts needed per day: density × (5/7 of the staff) spread over the shifts; with
+    // part-day shifts, density × 8/7 of the staff (a 40-hour week of 5-hour shifts).
+    let per_person = match profile {
+        ShiftProfile::FullDay => 5.0 / 7.0,
+        ShiftProfile::PartDay => 8.0 / 7.0,
+    };
+    let per_day = spec.density * spec.employees as f64 * per_person;
     let per_shift = (per_day / n_shifts as f64).max(1.0);
     let mut demand = Vec::new();
-    for (c, _, _) in &SHIFT_TIMES[..n_shifts] {
+    for (c, _, _) in times {
         let skilled = (per_shift * 0.3).round() as u32;
         let general = (per_shift.round() as u32).saturating_sub(skilled).max(1);
         demand.push(json!({
@@ -117,20 +151,29 @@ pub fn generate(spec: &GenerateSpec) -> Value {
             })
         })
         .collect();
+    let mut rules = vec![
+        json!({"id": "C1", "hard": false}),
+        json!({"id": "C2", "params": {"maxHoursPerWeek": 48}}),
+        json!({"id": "C3", "params": {"maxConsecutiveDays": 6}}),
+        json!({"id": "C4", "params": {"minRestHours": 11}}),
+    ];
+    let mut reference = format!(
+        "GEN-{}x{}x{}-s{}",
+        spec.employees, spec.days, n_shifts, spec.seed
+    );
+    if profile == ShiftProfile::PartDay {
+        rules.push(json!({"id": "C5", "enabled": false}));
+        reference.push_str("-partday");
+    }
     json!({
         "schemaVersion": "0.96",
-        "planningReference": format!("GEN-{}x{}x{}-s{}", spec.employees, spec.days, n_shifts, spec.seed),
+        "planningReference": reference,
         "planningHorizon": {"startDate": spec.start.to_string(), "endDate": end.to_string()},
         "shiftTypes": shift_types,
         "demandItems": demand,
         "employees": employees,
         "solverConfig": {"method": "milp", "warmStart": "greedy_ml", "timeLimitSeconds": 60, "threads": 1, "seed": spec.seed},
-        "constraintList": [
-            {"id": "C1", "hard": false},
-            {"id": "C2", "params": {"maxHoursPerWeek": 48}},
-            {"id": "C3", "params": {"maxConsecutiveDays": 6}},
-            {"id": "C4", "params": {"minRestHours": 11}}
-        ]
+        "constraintList": rules
     })
 }
 
@@ -151,5 +194,29 @@ mod tests {
         let p = crate::input::request_from_value(&a).expect("generated requests are valid");
         assert_eq!(p.employees.len(), 20);
         assert_eq!(p.horizon.days, 14);
+    }
+
+    /// Part-day: two 5-hour shifts, C5 off, about 8/7 people-shifts per employee and day; the
+    /// default profile is untouched by it.
+    #[test]
+    fn part_day_profile() {
+        let spec = GenerateSpec {
+            employees: 70,
+            density: 1.0,
+            ..GenerateSpec::default()
+        };
+        assert_eq!(generate(&spec), generate_with(&spec, ShiftProfile::FullDay));
+        let v = generate_with(&spec, ShiftProfile::PartDay);
+        let p = crate::input::request_from_value(&v).expect("valid");
+        assert_eq!(p.shift_types.len(), 2);
+        assert!(p.shift_types.iter().all(|t| t.duration_minutes == 300));
+        assert!(!p.rules.is_on(crate::constraints::RuleId::C5));
+        let per_day: u32 = p
+            .slots
+            .iter()
+            .filter(|s| s.day == 0)
+            .map(|s| s.headcount)
+            .sum();
+        assert_eq!(per_day, 80, "70 × 8/7 people-shifts a day");
     }
 }

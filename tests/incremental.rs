@@ -662,20 +662,26 @@ mod properties {
             }
             check_merged(&prep, &out);
 
-            // Both modes, same situation: same window problem, same objective.
-            let text = serde_json::to_string(&incremental::empty_slots_request(&prep)).unwrap();
-            let small: Value = serde_json::from_str(&text).unwrap();
-            let (prep2, sol2, out2) = run(&small);
-            prop_assert_eq!(&prep2.problem.slots, &prep.problem.slots);
-            prop_assert_eq!(&prep2.problem.locked, &prep.problem.locked);
-            prop_assert_eq!(sol2.status, sol.status);
-            if let (Some(a), Some(b)) = (sol.objective, sol2.objective) {
-                prop_assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "{} vs {}", a, b);
+            // Both modes, same situation: same window problem, same objective — in the lean
+            // form (no demand items, the empty slots define the slots) and with demand items.
+            for small in [
+                incremental::empty_slots_request(&prep),
+                incremental::empty_slots_request_with_demand(&prep),
+            ] {
+                let text = serde_json::to_string(&small).unwrap();
+                let small: Value = serde_json::from_str(&text).unwrap();
+                let (prep2, sol2, out2) = run(&small);
+                prop_assert_eq!(&prep2.problem.slots, &prep.problem.slots);
+                prop_assert_eq!(&prep2.problem.locked, &prep.problem.locked);
+                prop_assert_eq!(sol2.status, sol.status);
+                if let (Some(a), Some(b)) = (sol.objective, sol2.objective) {
+                    prop_assert!((a - b).abs() <= 1e-6 * a.abs().max(1.0), "{} vs {}", a, b);
+                }
+                prop_assert_eq!(
+                    &out2["incrementalSolve"]["filledSlotCount"],
+                    &out["incrementalSolve"]["filledSlotCount"]
+                );
             }
-            prop_assert_eq!(
-                &out2["incrementalSolve"]["filledSlotCount"],
-                &out["incrementalSolve"]["filledSlotCount"]
-            );
 
             // Re-solve the result as the previous roster, with no changes: nothing removed
             // or changed; with every position filled, nothing to solve at all.
@@ -742,6 +748,10 @@ mod binary {
         let small: Value =
             serde_json::from_str(&std::fs::read_to_string(d.join("small.json")).unwrap()).unwrap();
         assert!(small.get("emptySlots").is_some() && small.get("previousRoster").is_none());
+        assert!(
+            small["requestData"].get("demandItems").is_none(),
+            "the lean form: the empty slots define the slots"
+        );
         roster(d, &["solve", "small.json", "-o", "filled.json"]).expect_code(0);
         let read = |f: &str| -> Value {
             serde_json::from_str(&std::fs::read_to_string(d.join(f)).unwrap()).unwrap()
@@ -887,6 +897,23 @@ mod binary {
             "/previousRoster/assignments/",
             "freed-outside-window",
         );
+        // Manual releases: before the cutoff, of nothing, twice.
+        let mut w = doc.clone();
+        let first = doc["previousRoster"]["assignments"][0].clone();
+        w["manualReleases"] = json!([{"employeeId": first["employeeId"], "date": first["date"], "shiftCode": first["shiftCode"]}]);
+        rejected(d, &w, "/manualReleases/0/date", "release-before-cutoff");
+        w["manualReleases"] = json!([{"employeeId": "E0", "date": "2025-12-05", "shiftCode": "Z"}]);
+        rejected(d, &w, "/manualReleases/0", "unknown-assignment");
+        let late = doc["previousRoster"]["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| s(a, "date") == "2025-12-06")
+            .cloned()
+            .unwrap();
+        let r = json!({"employeeId": late["employeeId"], "date": "2025-12-06", "shiftCode": late["shiftCode"]});
+        w["manualReleases"] = json!([r, r]);
+        rejected(d, &w, "/manualReleases/1", "duplicate-release");
         // Empty-slots mode: an unknown slot, a bad reason, a locked context twice.
         let small = json!({
             "requestData": request(2, 7, 1, 1),
@@ -943,4 +970,277 @@ fn snapshot_full_roster_output() {
     out["incrementalSolve"]["prepareSeconds"] = json!("[time]");
     out["incrementalSolve"]["classificationSeconds"] = json!("[time]");
     insta::assert_json_snapshot!("incremental_full_roster", out);
+}
+
+/// A request over Mon 2025-12-01 .. Sun 12-07 with two part-day shifts (M 07–12, A 14–19,
+/// 5 h each), one person each a day, C5 off (two shifts a day allowed), C2 20 h a week.
+fn part_day_request(employees: Value) -> Value {
+    json!({
+        "schemaVersion": "0.96",
+        "planningHorizon": {"startDate": "2025-12-01", "endDate": "2025-12-07"},
+        "shiftTypes": [
+            {"code": "M", "startTime": "07:00", "endTime": "12:00"},
+            {"code": "A", "startTime": "14:00", "endTime": "19:00"}
+        ],
+        "demandItems": [
+            {"demandId": "M", "shiftCode": "M", "headcount": 1},
+            {"demandId": "A", "shiftCode": "A", "headcount": 1}
+        ],
+        "employees": employees,
+        "solverConfig": {"timeLimitSeconds": 20, "threads": 1, "seed": 1},
+        "constraintList": [
+            {"id": "C2", "params": {"maxHoursPerWeek": 20}},
+            {"id": "C5", "enabled": false}
+        ]
+    })
+}
+
+fn placed(emp: &str, date: &str, code: &str) -> Value {
+    json!({"slotId": format!("{code}/{date}"), "date": date, "shiftCode": code, "employeeId": emp})
+}
+
+/// Regression (found with the ~15,000-assignment part-day case): two locked shifts of one
+/// person on one day both count. The MILP kept one locked shift per employee and day, so C2
+/// saw 10 of E0's 20 locked hours and gave the favourite E0 more work than its cap; the
+/// checker caught it. Here E0 (the favourite) has M+A locked on Tue and Wed (20 h): it gets
+/// nothing more that week, E1 takes 4 of the 8 open positions (its own 20 h), 4 stay open.
+#[test]
+fn two_locked_shifts_on_one_day_both_count() {
+    let req = part_day_request(json!([
+        {"employeeId": "E0", "experienceYears": 20},
+        {"employeeId": "E1", "experienceYears": 1}
+    ]));
+    let prev = json!({"assignments": [
+        placed("E0", "2025-12-02", "M"), placed("E0", "2025-12-02", "A"),
+        placed("E0", "2025-12-03", "M"), placed("E0", "2025-12-03", "A"),
+    ]});
+    let doc = full_request(
+        &req,
+        &prev,
+        ("2025-12-01", "2025-12-02", "2025-12-07"),
+        json!({}),
+    );
+    let (prep, sol, out) = run(&doc);
+    assert!(sol.status.has_roster(), "{:?}", sol.status);
+    check_merged(&prep, &out);
+    let new: Vec<Value> = assignments(&out)
+        .into_iter()
+        .filter(|a| s(a, "date") > "2025-12-03")
+        .collect();
+    assert!(new.iter().all(|a| s(a, "employeeId") == "E1"), "{new:#?}");
+    assert_eq!(out["incrementalSolve"]["filledSlotCount"], 4);
+    assert_eq!(out["incrementalSolve"]["unfilledSlotCount"], 4);
+    // The same through the lean empty-slots request.
+    let (_, sol2, out2) = run(&incremental::empty_slots_request(&prep));
+    assert_eq!(sol2.objective, sol.objective);
+    assert_eq!(out2["incrementalSolve"]["filledSlotCount"], 4);
+}
+
+/// Rotation: E0 works the 4-day cycle D, D, off, off, at position 1 on 2025-12-01 (so D on
+/// days d with (1 + d) mod 4 < 2), C12 hard. The window from 12-06 (day 5) continues it at
+/// position (1 + 5) mod 4 = 2 — computed from the request in full-roster mode, read from
+/// `rotationOffset` in empty-slots mode. E0 is the favourite, every window position is open,
+/// so E0 is placed on exactly the days the rotation lets it work: ignoring the offset (the
+/// cycle restarting at 0 on the window start) swaps its working days and days off, and the
+/// checker on the whole horizon reports C12.
+#[test]
+fn rotation_continues_where_the_locked_history_left_it() {
+    let mut req = request(3, 14, 1, 0);
+    req["employees"][0]["experienceYears"] = json!(30);
+    req["employees"][0]["rotation"] = json!({"pattern": ["D", "D", "-", "-"]});
+    req["lockedContext"] =
+        json!({"employeeAssignments": [{"employeeId": "E0", "rotationOffset": 1}]});
+    req["constraintList"] = json!([{"id": "C12", "hard": true}]);
+    let works = |date: &str| {
+        let d = (chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()
+            - chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap())
+        .num_days();
+        (1 + d).rem_euclid(4) < 2
+    };
+    let mut prev = solve_fresh(&req);
+    for a in prev["assignments"].as_array_mut().unwrap() {
+        if s(a, "employeeId") == "E0" {
+            assert!(
+                works(s(a, "date")),
+                "the fresh solve follows the rotation: {a}"
+            );
+        }
+        if s(a, "date") > "2025-12-05" {
+            a["status"] = json!("UNASSIGNED");
+            a.as_object_mut().unwrap().remove("employeeId");
+        }
+    }
+    let doc = full_request(
+        &req,
+        &prev,
+        ("2025-12-05", "2025-12-06", "2025-12-14"),
+        json!({}),
+    );
+    let (prep, sol, out) = run(&doc);
+    assert!(sol.status.has_roster(), "{:?}", sol.status);
+    assert_eq!(prep.problem.locked.history[0].rotation_offset, 2);
+    check_merged(&prep, &out);
+    let e0_days = |out: &Value| -> Vec<String> {
+        assignments(out)
+            .into_iter()
+            .filter(|a| s(a, "employeeId") == "E0" && s(a, "date") >= "2025-12-06")
+            .map(|a| s(&a, "date").to_string())
+            .collect()
+    };
+    let expected: Vec<String> = (5..14)
+        .map(|d| {
+            (chrono::NaiveDate::from_ymd_opt(2025, 12, 1).unwrap() + chrono::Duration::days(d))
+                .to_string()
+        })
+        .filter(|d| works(d))
+        .collect();
+    assert_eq!(
+        e0_days(&out),
+        expected,
+        "the favourite works every rotation day, only those"
+    );
+    // Empty-slots mode reads the offset.
+    let small = incremental::empty_slots_request(&prep);
+    let entry = small["lockedContext"]["employeeAssignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["employeeId"] == "E0")
+        .cloned()
+        .expect("E0 has a locked context");
+    assert_eq!(entry["rotationOffset"], 2);
+    let (prep2, sol2, out2) = run(&small);
+    assert_eq!(prep2.problem.locked, prep.problem.locked);
+    assert_eq!(sol2.objective, sol.objective);
+    assert_eq!(e0_days(&out2), expected);
+    // Another offset is another rotation: E0 then works the complementary days.
+    let mut shifted = small.clone();
+    for e in shifted["lockedContext"]["employeeAssignments"]
+        .as_array_mut()
+        .unwrap()
+    {
+        if e["employeeId"] == "E0" {
+            e["rotationOffset"] = json!(0);
+        }
+    }
+    let (_, _, out3) = run(&shifted);
+    let days3 = e0_days(&out3);
+    assert!(
+        !days3.is_empty() && days3.iter().all(|d| !works(d)),
+        "{days3:?}"
+    );
+}
+
+/// A planner releases one published assignment after the cutoff by hand: it becomes
+/// SOLVABLE (MANUAL_RELEASE), the position may be re-filled, everything else stays verbatim,
+/// and the empty-slots request carries the reason.
+#[test]
+fn manual_release_frees_exactly_the_released_assignment() {
+    let req = request(4, 7, 1, 1);
+    let prev = solve_fresh(&req);
+    let target = assignments(&prev)
+        .into_iter()
+        .find(|a| s(a, "date") == "2025-12-05" && s(a, "shiftCode") == "D")
+        .expect("a D assignment on 12-05");
+    let mut doc = full_request(
+        &req,
+        &prev,
+        ("2025-12-03", "2025-12-04", "2025-12-07"),
+        json!({}),
+    );
+    doc["manualReleases"] = json!([{
+        "employeeId": target["employeeId"], "date": "2025-12-05", "shiftCode": "D"
+    }]);
+    let (prep, sol, out) = run(&doc);
+    assert!(sol.status.has_roster(), "{:?}", sol.status);
+    check_merged(&prep, &out);
+    let inc = &out["incrementalSolve"];
+    assert_eq!(inc["solvableAssignmentCount"], 1);
+    assert_eq!(inc["reasons"]["MANUAL_RELEASE"], 1);
+    assert_eq!(inc["emptySlotCount"], 1);
+    assert_eq!(
+        inc["filledSlotCount"], 1,
+        "the released position is re-filled"
+    );
+    let merged = assignments(&out);
+    for a in assignments(&prev) {
+        if a != target {
+            assert!(merged.contains(&a), "locked assignment changed: {a}");
+        }
+    }
+    assert_eq!(
+        merged
+            .iter()
+            .filter(|a| s(a, "slotId") == s(&target, "slotId"))
+            .count(),
+        1
+    );
+    let small = incremental::empty_slots_request(&prep);
+    assert_eq!(small["emptySlots"].as_array().unwrap().len(), 1);
+    assert_eq!(small["emptySlots"][0]["reason"], "MANUAL_RELEASE");
+    let (_, sol2, out2) = run(&small);
+    assert_eq!(sol2.objective, sol.objective);
+    assert_eq!(out2["incrementalSolve"]["reasons"]["MANUAL_RELEASE"], 1);
+}
+
+/// The lean empty-slots form (no requestData.demandItems): an empty slot that cannot be
+/// resolved, or is defined twice differently, is an input error with its pointer; with demand
+/// items, a slot field that contradicts the demand is one too.
+#[test]
+fn lean_empty_slots_are_validated() {
+    let mut data = request(2, 7, 1, 1);
+    data.as_object_mut().unwrap().remove("demandItems");
+    let doc = |slots: Value| {
+        json!({
+            "requestData": data,
+            "emptySlots": slots,
+            "temporalWindow": {"solveFromDate": "2025-12-04", "solveToDate": "2025-12-07"}
+        })
+    };
+    let err = |d: &Value| incremental::load(d).expect_err("rejected").errors;
+    let e = err(&doc(json!([
+        {"slotId": "x", "date": "2025-12-05", "shiftCode": "Q", "requirementId": "r"}
+    ])));
+    assert_eq!(
+        (e[0].pointer.as_str(), e[0].rule.as_str()),
+        ("/emptySlots/0/shiftCode", "unknown-shift-code")
+    );
+    let e = err(&doc(json!([
+        {"slotId": "x", "date": "2025-12-05", "shiftCode": "D", "requirementId": "r"},
+        {"slotId": "x", "date": "2025-12-05", "shiftCode": "D", "requirementId": "r", "underWeight": 7}
+    ])));
+    assert_eq!(
+        (e[0].pointer.as_str(), e[0].rule.as_str()),
+        ("/emptySlots/1", "slot-mismatch")
+    );
+    let e = err(&doc(json!([
+        {"slotId": "x", "date": "2026-01-05", "shiftCode": "D", "requirementId": "r"}
+    ])));
+    assert_eq!(e[0].rule, "date-outside-horizon");
+    // A valid lean slot: its own definition, two reasons adding up.
+    let ok = doc(json!([
+        {"slotId": "x", "date": "2025-12-05", "shiftCode": "D", "requirementId": "r",
+         "requiredSkills": [{"skill": "s1"}], "underWeight": 50, "priority": 2, "reason": "MANUAL_RELEASE"},
+        {"slotId": "x", "date": "2025-12-05", "shiftCode": "D", "requirementId": "r",
+         "requiredSkills": [{"skill": "s1"}], "underWeight": 50, "priority": 2}
+    ]));
+    let prep = incremental::load(&ok).expect("valid");
+    assert_eq!(prep.problem.slots.len(), 1);
+    let slot = &prep.problem.slots[0];
+    assert_eq!((slot.headcount, slot.day, slot.priority), (2, 1, 2));
+    assert_eq!((slot.under_weight, slot.over_weight), (50.0, 10.0));
+    assert_eq!(slot.required_skills[0].min_level, 1);
+    // Nobody has skill s1: both positions stay open, the solve says so.
+    let sol = solve_checked(&prep.problem);
+    assert_eq!(sol.roster.assignments.len(), 0);
+    // With demand items, a contradicting field is a mismatch.
+    let mut full = doc(json!([
+        {"slotId": "day/2025-12-05", "date": "2025-12-05", "shiftCode": "D", "requirementId": "day", "underWeight": 7}
+    ]));
+    full["requestData"] = request(2, 7, 1, 1);
+    let e = err(&full);
+    assert_eq!(
+        (e[0].pointer.as_str(), e[0].rule.as_str()),
+        ("/emptySlots/0/underWeight", "slot-mismatch")
+    );
 }

@@ -1,8 +1,9 @@
-//! `roster generate [--employees N] [--days D] [--shifts S] [--skills K] [--density F] [--seed X]`.
+//! `roster generate [--employees N] [--days D] [--shifts S] [--skills K] [--density F] [--seed X]
+//! [--part-day]`.
 
 use std::path::PathBuf;
 
-use roster::generate::{generate, GenerateSpec};
+use roster::generate::{generate_with, GenerateSpec, ShiftProfile};
 use roster::incremental::generate::SituationSpec;
 
 use super::{write_json, EXIT_OK};
@@ -30,6 +31,11 @@ pub struct Args {
     /// First date (Monday recommended).
     #[arg(long, default_value = "2025-12-01")]
     start: chrono::NaiveDate,
+    /// Part-day shifts: two 5-hour shifts (07–12, 14–19) that one person may both work on a
+    /// day (C5 off), demand sized for 8 shifts a week (~30 assignments a month); `--shifts`
+    /// is ignored.
+    #[arg(long)]
+    part_day: bool,
     /// Write a full-roster incremental request instead: a greedy_ml previous roster (demand
     /// set to what it filled), cutoff after day `--cutoff-day`, departures freeing at least
     /// `--solvable` positions.
@@ -56,6 +62,11 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
         seed: a.seed,
         start: a.start,
     };
+    let profile = if a.part_day {
+        ShiftProfile::PartDay
+    } else {
+        ShiftProfile::FullDay
+    };
     if a.incremental {
         anyhow::ensure!(
             a.cutoff_day + 1 < a.days,
@@ -65,11 +76,12 @@ pub fn run(a: Args) -> anyhow::Result<u8> {
             request: spec,
             cutoff_day: a.cutoff_day,
             solvable: a.solvable,
+            profile,
         });
         write_json(a.output.as_ref(), &doc)?;
         return Ok(EXIT_OK);
     }
-    write_json(a.output.as_ref(), &generate(&spec))?;
+    write_json(a.output.as_ref(), &generate_with(&spec, profile))?;
     Ok(EXIT_OK)
 }
 

@@ -74,7 +74,7 @@ impl Weekends {
 
     /// `1` when `e` works weekend `days`, as a linear expression (auxiliary column if needed).
     fn weekend_worked(m: &mut ModelIr, e: EmployeeIdx, days: &[Day]) -> Lin {
-        if days.iter().any(|&d| m.fixed(e, d).is_some())
+        if days.iter().any(|&d| !m.fixed(e, d).is_empty())
             || (days[0] == 0 && Self::locked_saturday(m.problem, e))
         {
             return Lin {

@@ -39,12 +39,35 @@ impl Requests {
         Ok(Requests { mode })
     }
 
-    /// The requests of `e` that count (weight > 0).
-    fn requests(p: &Problem, e: EmployeeIdx) -> impl Iterator<Item = &ShiftRequest> {
+    /// The requests of `e` that count (weight > 0): its own (`false`), then the off-requests
+    /// its rotation makes (`true`, see [`crate::domain::Rotation`]).
+    fn requests(p: &Problem, e: EmployeeIdx) -> Vec<(ShiftRequest, bool)> {
         p.employees[e.ix()]
             .requests
             .iter()
             .filter(|r| r.weight > 0.0)
+            .map(|r| (r.clone(), false))
+            .chain(p.rotation_requests(e).into_iter().map(|r| (r, true)))
+            .collect()
+    }
+
+    /// Whether an off-request of `e` (its own or its rotation's) forbids `shift` on `day`.
+    fn forbidden(p: &Problem, e: EmployeeIdx, day: Day, shift: ShiftIdx) -> bool {
+        let own = p.employees[e.ix()]
+            .requests
+            .iter()
+            .filter(|r| r.weight > 0.0)
+            .any(|r| Self::forbids(r, day, shift));
+        let rotation = p.employees[e.ix()]
+            .rotation
+            .as_ref()
+            .is_some_and(|r| r.weight > 0.0)
+            && match p.rotation_on(e, day) {
+                Some(Some(t)) => t != shift,
+                Some(None) => true,
+                None => false,
+            };
+        own || rotation
     }
 
     /// 1 when the request's subject is worked: that shift, or any shift, that day.
@@ -130,12 +153,12 @@ impl Rule for Requests {
             return true;
         }
         let slot = &p.slots[s.ix()];
-        !Self::requests(p, e).any(|r| Self::forbids(r, slot.day, slot.shift))
+        !Self::forbidden(p, e, slot.day, slot.shift)
     }
 
     fn encode_employee(&self, m: &mut ModelIr, e: EmployeeIdx) {
         let p = m.problem;
-        for r in Self::requests(p, e) {
+        for (r, _) in &Self::requests(p, e) {
             match self.mode {
                 Mode::Soft { weight } => Self::encode_soft(m, e, r, weight * r.weight),
                 Mode::Hard => {
@@ -157,7 +180,7 @@ impl Rule for Requests {
         let p = cx.problem;
         for ei in 0..p.employees.len() {
             let e = EmployeeIdx(ei as u32);
-            for r in Self::requests(p, e) {
+            for (r, rotation) in &Self::requests(p, e) {
                 if Self::met(cx.schedules, e, r) {
                     continue;
                 }
@@ -166,9 +189,11 @@ impl Rule for Requests {
                     None => "any shift".to_string(),
                 };
                 let (asked, kind) = if r.on {
-                    ("to work", "on")
+                    ("asked to work", "on")
+                } else if *rotation {
+                    ("has a rotation that rules out", "rotation")
                 } else {
-                    ("not to work", "off")
+                    ("asked not to work", "off")
                 };
                 out.push(Violation {
                     aspect: kind,
@@ -180,7 +205,7 @@ impl Rule for Requests {
                         &[r.day],
                         r.weight,
                         format!(
-                            "{} asked {asked} {what} on {} (weight {})",
+                            "{} {asked} {what} on {} (weight {})",
                             p.employees[ei].id,
                             cx.date(r.day),
                             r.weight
@@ -192,7 +217,7 @@ impl Rule for Requests {
     }
 
     fn admits(&self, p: &Problem, _s: &Schedules, e: EmployeeIdx, day: Day, t: ShiftIdx) -> bool {
-        !Self::requests(p, e).any(|r| Self::forbids(r, day, t))
+        !Self::forbidden(p, e, day, t)
     }
 }
 

@@ -188,6 +188,22 @@ pub struct Employee {
     pub unavailable_days: Vec<Day>,
     /// Shift-on/off requests.
     pub requests: Vec<ShiftRequest>,
+    /// Rotating shift pattern, if the person works one.
+    pub rotation: Option<Rotation>,
+}
+
+/// A rotating shift pattern (`employees[].rotation`): a cycle of days, each a shift code or a
+/// day off, repeating by the calendar. The position on the first horizon day is the locked
+/// context's `rotationOffset` ([`EmployeeHistory::rotation_offset`]). C12 reads it: a day off
+/// of the pattern is an off-request for the whole day, a pattern day with a shift an
+/// off-request for every other shift, each of the pattern's weight — so the rotation says
+/// when and which shift a person may work, and cover decides whether they do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rotation {
+    /// The cycle: `Some(shift)` works that shift, `None` is a day off.
+    pub pattern: Vec<Option<ShiftIdx>>,
+    /// Penalty of each deviation (soft C12), or 0 to ignore the pattern.
+    pub weight: f64,
 }
 
 /// A locked assignment inside the horizon (it counts in every rule and is never changed).
@@ -227,6 +243,9 @@ pub struct EmployeeHistory {
     pub shifts_per_type: BTreeMap<ShiftIdx, u32>,
     /// Assignments already counted against C13.
     pub assignments: u32,
+    /// Position in the employee's rotation ([`Employee::rotation`]) on day 0 of the horizon,
+    /// in `0..pattern length` (0 without a rotation).
+    pub rotation_offset: u32,
 }
 
 /// The locked context of a solve: history before the window plus locked assignments in it.
@@ -491,11 +510,64 @@ impl Problem {
             .is_ok()
     }
 
-    /// Locked shifts of each employee inside the horizon: `fixed_by_employee[e][day]`.
-    pub fn fixed_shifts(&self) -> Vec<BTreeMap<Day, ShiftIdx>> {
-        let mut out = vec![BTreeMap::new(); self.employees.len()];
+    /// Locked shifts of each employee inside the horizon: `fixed_by_employee[e][day]`, every
+    /// locked shift of that day (several when one shift per day, C5, is off), sorted.
+    pub fn fixed_shifts(&self) -> Vec<BTreeMap<Day, Vec<ShiftIdx>>> {
+        let mut out: Vec<BTreeMap<Day, Vec<ShiftIdx>>> =
+            vec![BTreeMap::new(); self.employees.len()];
         for f in &self.locked.fixed {
-            out[f.employee.ix()].insert(f.day, f.shift);
+            out[f.employee.ix()].entry(f.day).or_default().push(f.shift);
+        }
+        for m in &mut out {
+            for v in m.values_mut() {
+                v.sort();
+            }
+        }
+        out
+    }
+
+    /// The rotation-pattern entry of `e` on `day`: `None` without a rotation, else
+    /// `Some(Some(shift))` (work only that shift) or `Some(None)` (day off).
+    pub fn rotation_on(&self, e: EmployeeIdx, day: Day) -> Option<Option<ShiftIdx>> {
+        let r = self.employees[e.ix()].rotation.as_ref()?;
+        if r.pattern.is_empty() {
+            return None;
+        }
+        let n = r.pattern.len() as i64;
+        let pos = (i64::from(self.history(e).rotation_offset) + i64::from(day)).rem_euclid(n);
+        Some(r.pattern[pos as usize])
+    }
+
+    /// The off-requests (C12) the rotation of `e` makes over the horizon: a whole-day one on
+    /// each pattern day off, one per other shift type on each pattern working day; none when
+    /// the rotation's weight is 0.
+    pub fn rotation_requests(&self, e: EmployeeIdx) -> Vec<ShiftRequest> {
+        let weight = match &self.employees[e.ix()].rotation {
+            Some(r) if r.weight > 0.0 => r.weight,
+            _ => return Vec::new(),
+        };
+        let mut out = Vec::new();
+        for day in 0..self.days() {
+            match self.rotation_on(e, day) {
+                None => return out,
+                Some(None) => out.push(ShiftRequest {
+                    day,
+                    shift: None,
+                    on: false,
+                    weight,
+                }),
+                Some(Some(t)) => out.extend(
+                    (0..self.shift_types.len() as u32)
+                        .map(ShiftIdx)
+                        .filter(|&u| u != t)
+                        .map(|u| ShiftRequest {
+                            day,
+                            shift: Some(u),
+                            on: false,
+                            weight,
+                        }),
+                ),
+            }
         }
         out
     }

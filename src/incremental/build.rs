@@ -265,7 +265,10 @@ fn window_slot(full: &Problem, s: usize, from: Day, headcount: u32) -> Slot {
 }
 
 fn empty_slot(full: &Problem, s: usize, headcount: u32, reason: Reason) -> EmptySlot {
-    let slot = &full.slots[s];
+    empty_slot_of(full, &full.slots[s], headcount, reason)
+}
+
+fn empty_slot_of(full: &Problem, slot: &Slot, headcount: u32, reason: Reason) -> EmptySlot {
     EmptySlot {
         slot_id: slot.id.clone(),
         date: full.horizon.date(slot.day),
@@ -276,7 +279,80 @@ fn empty_slot(full: &Problem, s: usize, headcount: u32, reason: Reason) -> Empty
         rank_id: slot.rank_id.clone(),
         headcount,
         reason,
+        demand_id: slot.demand_id.clone(),
+        required_skills: slot.required_skills.clone(),
+        under_weight: slot.under_weight,
+        over_weight: slot.over_weight,
+        priority: slot.priority,
     }
+}
+
+/// The slot a lean empty slot (no `requestData.demandItems`) defines, with headcount 0; the
+/// demand items' defaults for what it leaves out. `None` (errors pushed) when it names a date
+/// outside the horizon or an unknown shift code.
+fn lean_slot(
+    full: &Problem,
+    es: &RawEmptySlot,
+    date: NaiveDate,
+    p: &str,
+    errs: &mut Errs,
+) -> Option<Slot> {
+    let Some(day) = full.horizon.day_in(date) else {
+        errs.push(
+            format!("{p}/date"),
+            "date-outside-horizon",
+            Some(json!(es.date)),
+            format!(
+                "{date} is outside the requestData horizon {} .. {}",
+                full.horizon.start,
+                full.horizon.end()
+            ),
+        );
+        return None;
+    };
+    let Some(shift) = full.shift_by_code(&es.shift_code) else {
+        errs.push(
+            format!("{p}/shiftCode"),
+            "unknown-shift-code",
+            Some(json!(es.shift_code)),
+            format!(
+                "no shift type of requestData has code {} (the lean form resolves an empty slot by its own fields)",
+                es.shift_code
+            ),
+        );
+        return None;
+    };
+    Some(Slot {
+        id: es.slot_id.clone(),
+        demand_id: es
+            .demand_id
+            .clone()
+            .unwrap_or_else(|| es.requirement_id.clone()),
+        requirement_id: es.requirement_id.clone(),
+        day,
+        shift,
+        location_id: es.location_id.clone(),
+        product_type_id: es.product_type_id.clone(),
+        rank_id: es.rank_id.clone(),
+        required_skills: skills_of(es).unwrap_or_default(),
+        headcount: 0,
+        under_weight: es
+            .under_weight
+            .unwrap_or(crate::input::DEFAULT_UNDER_WEIGHT),
+        over_weight: es.over_weight.unwrap_or(crate::input::DEFAULT_OVER_WEIGHT),
+        priority: es.priority.unwrap_or(1),
+    })
+}
+
+fn skills_of(es: &RawEmptySlot) -> Option<Vec<crate::domain::SkillRequirement>> {
+    es.required_skills.as_ref().map(|list| {
+        list.iter()
+            .map(|r| crate::domain::SkillRequirement {
+                skill: r.skill.clone(),
+                min_level: r.min_level.unwrap_or(1),
+            })
+            .collect()
+    })
 }
 
 /// Read a full-roster incremental request: schema, then semantics, then classification.
@@ -303,6 +379,57 @@ pub fn load_empty_slots(value: &Value) -> Result<Prepared, InputErrors> {
     )?;
     prep.prepare_seconds = t0.elapsed().as_secs_f64();
     Ok(prep)
+}
+
+/// Manual releases by (employee, date, shift code) → (index in `manualReleases`, matched by
+/// a previous assignment yet). A release on or before the cutoff, after the window, or twice
+/// is an error.
+type Releases = BTreeMap<(String, NaiveDate, String), (usize, bool)>;
+
+fn releases(raw: &[RawRelease], w: &Window, errs: &mut Errs) -> Releases {
+    let mut out = Releases::new();
+    for (i, r) in raw.iter().enumerate() {
+        let p = format!("/manualReleases/{i}");
+        let Some(date) = errs.date(&format!("{p}/date"), &r.date) else {
+            continue;
+        };
+        if date <= w.cutoff {
+            errs.push(
+                format!("{p}/date"),
+                "release-before-cutoff",
+                Some(json!(r.date)),
+                format!(
+                    "{date} is on or before the cutoffDate {}: locked history cannot be released",
+                    w.cutoff
+                ),
+            );
+            continue;
+        }
+        if date < w.from || date > w.to {
+            errs.push(
+                format!("{p}/date"),
+                "release-outside-window",
+                Some(json!(r.date)),
+                format!(
+                    "{date} is outside the solve window {} .. {}: widen the window",
+                    w.from, w.to
+                ),
+            );
+            continue;
+        }
+        let key = (r.employee_id.clone(), date, r.shift_code.clone());
+        if out.insert(key, (i, false)).is_some() {
+            errs.push(
+                &p,
+                "duplicate-release",
+                Some(
+                    json!({"employeeId": r.employee_id, "date": r.date, "shiftCode": r.shift_code}),
+                ),
+                "this assignment is released twice".into(),
+            );
+        }
+    }
+    out
 }
 
 /// What one previous assignment is.
@@ -333,6 +460,7 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
     let Some(w) = w else {
         return Err(errs.0);
     };
+    let mut releases = releases(&raw.manual_releases, &w, &mut errs);
     let (mut sub, pool, from) = window_problem(&full, &w, &ch);
     let to = full.horizon.day_of(w.to);
     let sub_index: BTreeMap<&str, EmployeeIdx> = sub
@@ -429,8 +557,20 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
             None => Class::Solvable(Reason::Unassigned),
             Some(id) if ch.departed_on(id, date) => Class::Solvable(Reason::DepartedEmployee),
             Some(id) if ch.on_leave(id, date) => Class::Solvable(Reason::LongLeave),
-            Some(_) => Class::Locked,
+            Some(id) => match releases.get_mut(&(id.to_string(), date, a.shift_code.clone())) {
+                Some(r) => {
+                    r.1 = true;
+                    Class::Solvable(Reason::ManualRelease)
+                }
+                None => Class::Locked,
+            },
         };
+        // A release of an otherwise freed assignment is redundant, not wrong.
+        if let Some(id) = employee {
+            if let Some(r) = releases.get_mut(&(id.to_string(), date, a.shift_code.clone())) {
+                r.1 = true;
+            }
+        }
         // An open position outside the window stays open: nobody asked to fill it.
         let class = match class {
             Class::Solvable(Reason::Unassigned) if !(from..=to).contains(&day) => Class::Locked,
@@ -508,6 +648,18 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
             }
         }
     }
+    for ((id, date, code), (i, matched)) in &releases {
+        if !matched {
+            errs.push(
+                format!("/manualReleases/{i}"),
+                "unknown-assignment",
+                Some(json!({"employeeId": id, "date": date.to_string(), "shiftCode": code})),
+                format!(
+                    "the previous roster has no assignment of {id} on {date} with shift {code} to release"
+                ),
+            );
+        }
+    }
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
@@ -534,11 +686,13 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
         let f = freed.get(&s).copied().unwrap_or_default();
         let dep = f[Reason::DepartedEmployee.index()].min(open);
         let leave = f[Reason::LongLeave.index()].min(open - dep);
+        let manual = f[Reason::ManualRelease.index()].min(open - dep - leave);
         sub.slots.push(window_slot(&full, s, from, open));
         for (reason, n) in [
-            (Reason::Unassigned, open - dep - leave),
+            (Reason::Unassigned, open - dep - leave - manual),
             (Reason::DepartedEmployee, dep),
             (Reason::LongLeave, leave),
+            (Reason::ManualRelease, manual),
         ] {
             if n > 0 {
                 empty.push(empty_slot(&full, s, n, reason));
@@ -594,7 +748,15 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
             "in empty-slots mode the top-level lockedContext describes everything before solveFromDate; requestData must not have its own".into(),
         );
     }
-    let full = request_data(&raw.request_data, &raw.employee_changes.new_joiners)?;
+    // The lean form leaves the demand items out: the empty slots define the slots.
+    let lean = raw.request_data.get("demandItems").is_none();
+    let full = if lean && raw.request_data.is_object() {
+        let mut data = raw.request_data.clone();
+        data["demandItems"] = json!([]);
+        request_data(&data, &raw.employee_changes.new_joiners)?
+    } else {
+        request_data(&raw.request_data, &raw.employee_changes.new_joiners)?
+    };
     let t0 = std::time::Instant::now();
     let c1 = raw
         .locked_context
@@ -711,12 +873,66 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
         .map(|(i, s)| (s.id.as_str(), i))
         .collect();
     let mut wanted: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut lean_slots: Vec<(Slot, usize)> = Vec::new();
+    let mut lean_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut empty = Vec::new();
     for (i, es) in raw.empty_slots.iter().enumerate() {
         let p = format!("/emptySlots/{i}");
         let Some(date) = errs.date(&format!("{p}/date"), &es.date) else {
             continue;
         };
+        let reason = es
+            .reason
+            .as_deref()
+            .and_then(Reason::parse)
+            .unwrap_or(Reason::Unassigned);
+        let n = es.headcount.unwrap_or(1);
+        if lean {
+            let Some(slot) = lean_slot(&full, es, date, &p, &mut errs) else {
+                continue;
+            };
+            if !(from..=to).contains(&slot.day) {
+                errs.push(
+                    format!("{p}/date"),
+                    "date-outside-window",
+                    Some(json!(es.date)),
+                    format!("{date} is outside the solve window {} .. {}", w.from, w.to),
+                );
+                continue;
+            }
+            match lean_index.get(&slot.id) {
+                Some(&k)
+                    if Slot {
+                        headcount: 0,
+                        ..lean_slots[k].0.clone()
+                    } != slot =>
+                {
+                    let same_place = {
+                        let o = &lean_slots[k].0;
+                        o.day == slot.day && o.shift == slot.shift
+                    };
+                    errs.push(
+                        &p,
+                        if same_place { "slot-mismatch" } else { "duplicate-id" },
+                        Some(json!(es.slot_id)),
+                        format!(
+                            "slot {} is defined differently by /emptySlots/{}: one slot id, one definition",
+                            slot.id, lean_slots[k].1
+                        ),
+                    );
+                    continue;
+                }
+                Some(&k) => lean_slots[k].0.headcount += n,
+                None => {
+                    lean_index.insert(slot.id.clone(), lean_slots.len());
+                    let mut s = slot.clone();
+                    s.headcount = n;
+                    lean_slots.push((s, i));
+                }
+            }
+            empty.push(empty_slot_of(&full, &slot, n, reason));
+            continue;
+        }
         let day = full.horizon.day_of(date);
         let shift = full.shift_by_code(&es.shift_code);
         let s = slot_by_id.get(es.slot_id.as_str()).copied().or_else(|| {
@@ -750,6 +966,23 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
                 es.product_type_id.is_some() && es.product_type_id != slot.product_type_id,
             ),
             ("rankId", es.rank_id.is_some() && es.rank_id != slot.rank_id),
+            (
+                "demandId",
+                es.demand_id.as_ref().is_some_and(|d| *d != slot.demand_id),
+            ),
+            (
+                "requiredSkills",
+                skills_of(es).is_some_and(|k| k != slot.required_skills),
+            ),
+            (
+                "underWeight",
+                es.under_weight.is_some_and(|x| x != slot.under_weight),
+            ),
+            (
+                "overWeight",
+                es.over_weight.is_some_and(|x| x != slot.over_weight),
+            ),
+            ("priority", es.priority.is_some_and(|x| x != slot.priority)),
         ];
         if let Some((field, _)) = mismatch.iter().find(|(_, bad)| *bad) {
             errs.push(
@@ -769,22 +1002,29 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
             );
             continue;
         }
-        let reason = es
-            .reason
-            .as_deref()
-            .and_then(Reason::parse)
-            .unwrap_or(Reason::Unassigned);
-        let n = es.headcount.unwrap_or(1);
         *wanted.entry(s).or_default() += n;
         empty.push(empty_slot(&full, s, n, reason));
     }
     if !errs.0.is_empty() {
         return Err(errs.0);
     }
-    sub.slots = wanted
-        .iter()
-        .map(|(&s, &n)| window_slot(&full, s, from, n))
-        .collect();
+    sub.slots = if lean {
+        let mut v: Vec<Slot> = lean_slots
+            .into_iter()
+            .map(|(mut s, _)| {
+                s.day -= from;
+                s
+            })
+            .collect();
+        // The order a request's own slots have (see `crate::input`).
+        v.sort_by(|a, b| (a.day, a.shift, &a.id).cmp(&(b.day, b.shift, &b.id)));
+        v
+    } else {
+        wanted
+            .iter()
+            .map(|(&s, &n)| window_slot(&full, s, from, n))
+            .collect()
+    };
     let mut request = raw.request_data.clone();
     if let Some(o) = request.as_object_mut() {
         o.shift_remove("lockedContext");
@@ -807,10 +1047,27 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
     })
 }
 
-/// The empty-slots request equivalent to a prepared situation: the same requestData (its own
-/// locked context folded into the computed one), the empty slots, the locked context of the
-/// pool and the window. Solving it builds the same window problem.
+/// The empty-slots request equivalent to a prepared situation, in the lean form `roster
+/// locked-context` writes: requestData without its demand items (its own locked context folded
+/// into the computed one), the empty slots defining their slots themselves, the locked context
+/// of the pool and the window. Solving it builds the same window problem.
 pub fn empty_slots_request(prep: &Prepared) -> Value {
+    let mut doc = empty_slots_request_with_demand(prep);
+    if let Some(o) = doc["requestData"].as_object_mut() {
+        o.shift_remove("demandItems");
+    }
+    doc["emptySlots"] = Value::Array(
+        prep.empty_slots
+            .iter()
+            .map(EmptySlot::to_lean_json)
+            .collect(),
+    );
+    doc
+}
+
+/// [`empty_slots_request`] that keeps `requestData.demandItems` and names each empty slot by
+/// id only (the slot is resolved against the demand items).
+pub fn empty_slots_request_with_demand(prep: &Prepared) -> Value {
     let p = &prep.problem;
     let locked: Vec<Value> = (0..p.employees.len())
         .filter_map(|i| history_json(p, EmployeeIdx(i as u32)))

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::Duration;
 use serde_json::{json, Value};
 
-use crate::generate::{generate, GenerateSpec};
+use crate::generate::{generate_with, GenerateSpec, ShiftProfile};
 use crate::heuristics::{construct, Construction};
 use crate::scoring::{FallbackScorer, PairScores, Scorer};
 
@@ -21,6 +21,26 @@ pub struct SituationSpec {
     pub cutoff_day: u32,
     /// Positions to free (at least; whole employees depart).
     pub solvable: u32,
+    /// Shift profile of the request ([`ShiftProfile::PartDay`]: ~30 assignments per person
+    /// and month, the issue's ~15,000-assignment previous roster at 500 × 31).
+    pub profile: ShiftProfile,
+}
+
+impl SituationSpec {
+    /// The performance case: 500 employees × 31 days with part-day shifts (two 5-hour
+    /// shifts a day allowed, demand at density 0.85), a greedy_ml previous roster of ~15,000
+    /// assignments, cutoff after day 10 (0-based 9), departures freeing ~50 positions
+    /// (`roster generate --incremental --part-day --employees 500 --days 31 --density 0.85
+    /// --seed 7 --solvable 40`).
+    pub fn large() -> Self {
+        let mut spec = SituationSpec {
+            profile: ShiftProfile::PartDay,
+            solvable: 40,
+            ..SituationSpec::default()
+        };
+        spec.request.density = 0.85;
+        spec
+    }
 }
 
 impl Default for SituationSpec {
@@ -36,6 +56,7 @@ impl Default for SituationSpec {
             },
             cutoff_day: 9,
             solvable: 50,
+            profile: ShiftProfile::FullDay,
         }
     }
 }
@@ -49,7 +70,7 @@ pub fn situation(spec: &SituationSpec) -> Value {
         spec.cutoff_day + 1 < spec.request.days,
         "the window needs a day"
     );
-    let mut req = generate(&spec.request);
+    let mut req = generate_with(&spec.request, spec.profile);
     let p = crate::input::request_from_value(&req).expect("generated requests are valid");
     let scores = PairScores::compute(&p, &FallbackScorer);
     let roster = construct(&p, &scores, Construction::Greedy);
@@ -148,6 +169,7 @@ mod tests {
             },
             cutoff_day: 4,
             solvable: 5,
+            profile: ShiftProfile::FullDay,
         };
         let doc = situation(&spec);
         assert_eq!(doc, situation(&spec));

@@ -32,7 +32,8 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 pub use build::{
-    empty_slots_request, load_empty_slots, load_full_roster, EMPTY_SLOTS_SCHEMA, FULL_ROSTER_SCHEMA,
+    empty_slots_request, empty_slots_request_with_demand, load_empty_slots, load_full_roster,
+    EMPTY_SLOTS_SCHEMA, FULL_ROSTER_SCHEMA,
 };
 
 use crate::domain::Problem;
@@ -179,6 +180,16 @@ pub struct EmptySlot {
     pub headcount: u32,
     /// Why it is open.
     pub reason: Reason,
+    /// Demand item of the slot.
+    pub demand_id: String,
+    /// Skills the slot needs.
+    pub required_skills: Vec<crate::domain::SkillRequirement>,
+    /// Penalty per missing person.
+    pub under_weight: f64,
+    /// Penalty per extra person.
+    pub over_weight: f64,
+    /// Priority.
+    pub priority: u32,
 }
 
 impl EmptySlot {
@@ -201,6 +212,34 @@ impl EmptySlot {
         }
         v["headcount"] = json!(self.headcount);
         v["reason"] = json!(self.reason.as_str());
+        v
+    }
+
+    /// As a self-defining `emptySlots` item of the lean form (a request without
+    /// `requestData.demandItems`): also the slot's demand id, skills, weights and priority,
+    /// each left out when it is the default the reader applies.
+    pub fn to_lean_json(&self) -> Value {
+        let mut v = self.to_json();
+        if self.demand_id != self.requirement_id {
+            v["demandId"] = json!(self.demand_id);
+        }
+        if !self.required_skills.is_empty() {
+            v["requiredSkills"] = Value::Array(
+                self.required_skills
+                    .iter()
+                    .map(|r| json!({"skill": r.skill, "minLevel": r.min_level}))
+                    .collect(),
+            );
+        }
+        if self.under_weight != crate::input::DEFAULT_UNDER_WEIGHT {
+            v["underWeight"] = json!(self.under_weight);
+        }
+        if self.over_weight != crate::input::DEFAULT_OVER_WEIGHT {
+            v["overWeight"] = json!(self.over_weight);
+        }
+        if self.priority != 1 {
+            v["priority"] = json!(self.priority);
+        }
         v
     }
 }

@@ -25,6 +25,24 @@ pub(crate) struct RawFullRoster {
     /// Joiners, departures, long leaves.
     #[serde(default)]
     pub employee_changes: RawChanges,
+    /// Assignments released by hand.
+    #[serde(default)]
+    pub manual_releases: Vec<RawRelease>,
+}
+
+/// A published assignment released by hand.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RawRelease {
+    /// Employee.
+    #[serde(default)]
+    pub employee_id: String,
+    /// Date.
+    #[serde(default)]
+    pub date: String,
+    /// Shift code.
+    #[serde(default)]
+    pub shift_code: String,
 }
 
 /// The previous roster (a solution document; only its assignments are read).
@@ -169,6 +187,21 @@ pub(crate) struct RawEmptySlot {
     /// Why it is empty (default UNASSIGNED).
     #[serde(default)]
     pub reason: Option<String>,
+    /// Demand item (lean form: the slot defines itself).
+    #[serde(default)]
+    pub demand_id: Option<String>,
+    /// Required skills (lean form; checked against the slot when given).
+    #[serde(default)]
+    pub required_skills: Option<Vec<crate::input::raw::RawSkillRequirement>>,
+    /// Penalty per missing person (lean form; checked when given).
+    #[serde(default)]
+    pub under_weight: Option<f64>,
+    /// Penalty per extra person (lean form; checked when given).
+    #[serde(default)]
+    pub over_weight: Option<f64>,
+    /// Priority (lean form; checked when given).
+    #[serde(default)]
+    pub priority: Option<u32>,
 }
 
 /// The empty-slots locked context.

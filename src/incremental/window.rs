@@ -87,6 +87,16 @@ pub(crate) fn roll_history(
     if from == 0 {
         return h;
     }
+    // The rotation advances with the calendar: on day `from` it is `from` days further on.
+    if let Some(r) = full.employees[e.ix()]
+        .rotation
+        .as_ref()
+        .filter(|r| !r.pattern.is_empty())
+    {
+        let n = r.pattern.len() as i64;
+        h.rotation_offset =
+            (i64::from(base.rotation_offset) + i64::from(from)).rem_euclid(n) as u32;
+    }
     // Streaks ending on day from-1.
     let mut streak = 0;
     let mut d = from - 1;
@@ -262,6 +272,9 @@ pub(crate) fn history_json(p: &Problem, e: EmployeeIdx) -> Option<Value> {
     }
     if h.weekends_worked > 0 {
         o.insert("weekendsWorked".into(), json!(h.weekends_worked));
+    }
+    if h.rotation_offset > 0 {
+        o.insert("rotationOffset".into(), json!(h.rotation_offset));
     }
     if !h.shifts_per_type.is_empty() {
         let w: Map<String, Value> = h

@@ -268,6 +268,21 @@ pub struct RawEmployee {
     /// Requests.
     #[serde(default)]
     pub requests: Vec<RawShiftRequest>,
+    /// Rotating shift pattern.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RawRotation>,
+}
+
+/// A rotating shift pattern.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RawRotation {
+    /// Shift codes, `"-"` for a day off.
+    #[serde(default)]
+    pub pattern: Vec<String>,
+    /// Penalty per deviation (default 1).
+    #[serde(default)]
+    pub weight: Option<f64>,
 }
 
 /// Solver settings.
@@ -377,7 +392,7 @@ pub struct RawLockedEmployee {
     /// Code of the last locked shift.
     #[serde(default)]
     pub last_shift_code: Option<String>,
-    /// Rotation offset (kept for compatibility; reported, not used by rules yet).
+    /// Position in the employee's rotation on the first horizon day (see `Rotation`).
     #[serde(default)]
     pub rotation_offset: Option<i64>,
     /// Weekends already worked (C11).

@@ -417,7 +417,36 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
                 weight: r.weight.unwrap_or(1.0),
             });
         }
+        let rotation = e.rotation.as_ref().map(|r| {
+            let pattern = r
+                .pattern
+                .iter()
+                .enumerate()
+                .map(|(j, code)| {
+                    if code == ROTATION_OFF {
+                        return None;
+                    }
+                    let t = shift_index.get(code.as_str()).copied();
+                    if t.is_none() {
+                        errs.push(
+                            format!("{p}/rotation/pattern/{j}"),
+                            "unknown-shift-code",
+                            Some(json!(code)),
+                            format!(
+                                "no shift type has code {code} (\"{ROTATION_OFF}\" is a day off)"
+                            ),
+                        );
+                    }
+                    t
+                })
+                .collect();
+            Rotation {
+                pattern,
+                weight: r.weight.unwrap_or(1.0),
+            }
+        });
         employees.push(Employee {
+            rotation,
             id: e.employee_id.clone(),
             name: e.name.clone().unwrap_or_else(|| e.employee_id.clone()),
             rank_id: e.rank_id.clone(),
@@ -454,7 +483,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
     let rules = build_rules(&raw.constraint_list, &shift_index, &mut errs);
 
     // Locked context.
-    let locked = build_locked(
+    let mut locked = build_locked(
         raw.locked_context.as_ref(),
         &horizon,
         &employee_index,
@@ -463,6 +492,7 @@ pub fn build_problem(raw: &RawRequest) -> Result<Problem, Vec<InputError>> {
         &mut errs,
     );
 
+    rotation_offsets(raw.locked_context.as_ref(), &employees, &mut locked.history);
     let config = build_config(&raw.solver_config);
 
     if !errs.list.is_empty() {
@@ -639,10 +669,44 @@ pub(crate) fn locked_history(
         &p.shift_types,
         &mut errs,
     );
+    let mut history = locked.history;
+    rotation_offsets(Some(raw), &p.employees, &mut history);
     if errs.list.is_empty() {
-        Ok(locked.history)
+        Ok(history)
     } else {
         Err(errs.list)
+    }
+}
+
+/// The pattern entry of a rotation day off.
+pub const ROTATION_OFF: &str = "-";
+
+/// Each employee's position in their rotation on the first horizon day: the locked context's
+/// `rotationOffset` modulo the pattern length (0 for people without a rotation).
+fn rotation_offsets(
+    raw: Option<&RawLockedContext>,
+    employees: &[Employee],
+    history: &mut [EmployeeHistory],
+) {
+    let Some(raw) = raw else {
+        return;
+    };
+    let index: BTreeMap<&str, usize> = employees
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    for le in &raw.employee_assignments {
+        let (Some(off), Some(&i)) = (le.rotation_offset, index.get(le.employee_id.as_str())) else {
+            continue;
+        };
+        if let Some(r) = employees[i]
+            .rotation
+            .as_ref()
+            .filter(|r| !r.pattern.is_empty())
+        {
+            history[i].rotation_offset = off.rem_euclid(r.pattern.len() as i64) as u32;
+        }
     }
 }
 

@@ -153,7 +153,7 @@ pub struct ModelIr<'p> {
     day_vars: Vec<Vec<Vec<DayVar>>>,
     /// `slot_vars[s]`: `(col, employee)`.
     slot_vars: Vec<Vec<(ColId, EmployeeIdx)>>,
-    fixed: Vec<BTreeMap<Day, ShiftIdx>>,
+    fixed: Vec<BTreeMap<Day, Vec<ShiftIdx>>>,
     employees: Vec<EmployeeIdx>,
     /// The [`ColKind::Offset`] column, once a constant was added.
     offset: Option<ColId>,
@@ -289,9 +289,12 @@ impl<'p> ModelIr<'p> {
         &self.slot_vars[s.ix()]
     }
 
-    /// Locked shift of `e` on `day`, if any.
-    pub fn fixed(&self, e: EmployeeIdx, day: Day) -> Option<ShiftIdx> {
-        self.fixed[e.ix()].get(&day).copied()
+    /// Locked shifts of `e` on `day` (empty when none; several when C5 is off).
+    pub fn fixed(&self, e: EmployeeIdx, day: Day) -> &[ShiftIdx] {
+        self.fixed[e.ix()]
+            .get(&day)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// 1 if `e` works on `day` (decision columns plus locked work).
@@ -300,9 +303,7 @@ impl<'p> ModelIr<'p> {
             terms: self.day_vars(e, day).iter().map(|v| (v.col, 1.0)).collect(),
             constant: 0.0,
         };
-        if self.fixed(e, day).is_some() {
-            l.constant += 1.0;
-        }
+        l.constant += self.fixed(e, day).len() as f64;
         l
     }
 
@@ -312,14 +313,15 @@ impl<'p> ModelIr<'p> {
     /// day), made once per employee and day.
     pub fn day_worked(&mut self, e: EmployeeIdx, day: Day) -> Lin {
         let work = self.work(e, day);
-        if self.problem.rules.is_hard(RuleId::C5) || work.terms.len() <= 1 {
-            return work;
-        }
+        // A locked shift that day: worked, however many (C5 off allows several).
         if work.constant > 0.0 {
             return Lin {
                 terms: Vec::new(),
                 constant: 1.0,
             };
+        }
+        if self.problem.rules.is_hard(RuleId::C5) || work.terms.len() <= 1 {
+            return work;
         }
         let z = match self.day_worked.get(&(e, day)) {
             Some(&z) => z,
@@ -365,7 +367,7 @@ impl<'p> ModelIr<'p> {
                 .collect(),
             constant: 0.0,
         };
-        if let Some(t) = self.fixed(e, day) {
+        for t in self.fixed(e, day) {
             l.constant += f64::from(st[t.ix()].duration_minutes);
         }
         l
@@ -382,7 +384,7 @@ impl<'p> ModelIr<'p> {
                 .collect(),
             constant: 0.0,
         };
-        if self.fixed(e, day) == Some(t) {
+        if self.fixed(e, day).contains(&t) {
             l.constant += 1.0;
         }
         l
@@ -572,7 +574,7 @@ impl<'p> ModelIr<'p> {
                     by_shift.entry(v.shift).or_default().push(v.col);
                 }
                 for (t, cols) in by_shift {
-                    let locked = f64::from(u8::from(self.fixed(e, day) == Some(t)));
+                    let locked = f64::from(u8::from(self.fixed(e, day).contains(&t)));
                     if cols.len() + locked as usize > 1 {
                         let lin = Lin {
                             terms: cols.into_iter().map(|c| (c, 1.0)).collect(),
