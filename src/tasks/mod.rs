@@ -19,6 +19,7 @@
 
 pub mod check;
 pub mod domain;
+pub mod ejection_chain;
 pub mod heuristics;
 pub mod knapsack_lagrange;
 pub mod local_search;
@@ -332,7 +333,7 @@ fn solve_milp(
     // The time limit covers the whole solve: HiGHS gets what the warm start left.
     let mut cfg = p.config.clone();
     cfg.time_limit_seconds = (p.config.time_limit_seconds - warm_ready)
-        .max(p.config.time_limit_seconds * (1.0 - 2.0 * SEARCH_SHARE));
+        .max(p.config.time_limit_seconds * (1.0 - 2.0 * SEARCH_SHARE - 1.5 * CHAIN_SHARE).max(0.1));
     let run = highs_backend::solve_lp(&model.lp, &cfg, warm_values.as_deref(), opts.solver_log)?;
     use highs::HighsModelStatus as H;
     sol.milp = Some(MilpStats {
@@ -404,6 +405,16 @@ fn solve_milp(
 /// [`LAGRANGE_MIN_COLUMNS`] columns the knapsack heuristic ([`knapsack_lagrange`]; then the
 /// tabu search gets the first half). HiGHS gets the rest of the time limit.
 pub const SEARCH_SHARE: f64 = 0.1;
+
+/// Share of the time limit the ejection-chain search ([`ejection_chain`]) may take after the
+/// tabu search and the knapsack heuristic, on GAP-like requests of at least
+/// [`LAGRANGE_MIN_COLUMNS`] columns (its budget of move evaluations is this share of the time
+/// limit at [`ejection_chain::EVALUATIONS_PER_SECOND`]; it stops earlier when it stalls or
+/// meets the knapsack bound).
+pub const CHAIN_SHARE: f64 = 0.5;
+
+/// Independent ejection-chain runs (seeds `seed`, `seed + 1`, …) sharing [`CHAIN_SHARE`].
+pub const CHAIN_RUNS: usize = 3;
 
 /// Every how many subgradient iterations of [`knapsack_lagrange`] a knapsack solution is
 /// repaired into an assignment.
@@ -484,6 +495,50 @@ fn polish_warm_start(
         (Some(f), Some(b)) if b.objective < f.objective - 1e-9 => Some(b),
         (None, b) => b,
         (f, _) => f,
+    };
+    let found = match found {
+        Some(f) if lagrange_applies => {
+            let (share, runs) = (CHAIN_SHARE, CHAIN_RUNS);
+            // Independent runs from the same start: the search's trajectory matters more
+            // than its length (d20100: one run of the whole budget 6222…6229, three 6215).
+            let from = f.pairs.clone();
+            let mut best = f;
+            for run in 0..runs {
+                let chain = ejection_chain::improve(
+                    p,
+                    model,
+                    &from,
+                    ejection_chain::ChainLimits {
+                        evaluations: (ejection_chain::EVALUATIONS_PER_SECOND
+                            * share
+                            * p.config.time_limit_seconds
+                            / runs as f64) as u64,
+                        deadline: t0
+                            + std::time::Duration::from_secs_f64(
+                                p.config.time_limit_seconds * (SEARCH_SHARE + 1.5 * share),
+                            ),
+                        lower_bound: bound.unwrap_or(f64::NEG_INFINITY),
+                        seed: p.config.seed.wrapping_add(run as u64),
+                    },
+                );
+                if let Some((c, stats)) = chain {
+                    tracing::info!(
+                        run,
+                        best = c.objective,
+                        rounds = stats.rounds,
+                        evaluations = stats.evaluations,
+                        chains = stats.chains,
+                        seconds = t0.elapsed().as_secs_f64(),
+                        "task warm start: ejection chains"
+                    );
+                    if c.objective < best.objective - 1e-9 {
+                        best = c;
+                    }
+                }
+            }
+            Some(best)
+        }
+        f => f,
     };
     let pairs = match (built_objective, found) {
         (Some(b), Some(f)) if f.objective < b - 1e-9 => f.pairs,
