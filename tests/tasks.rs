@@ -955,3 +955,33 @@ fn gap_cattrysse_max_optimum() {
         "{objective} != -{expected}"
     );
 }
+
+#[test]
+fn gap_type_d_warm_start_by_ejection_chains_is_checked_and_near_the_best_known() {
+    // d20100 (2,000 columns) starts over 0.5 % above the knapsack bound: the knapsack
+    // heuristic and then the ejection-chain search run.
+    let Some(dir) = gap_dir() else { return };
+    let best = read(&dir.join("best_known.json"));
+    let name = "d20100";
+    let text = std::fs::read_to_string(dir.join("split/chu1997").join(name)).unwrap();
+    let inst = parse_gap(&text).unwrap();
+    let mut req = gap_request(&inst[0], name, GapSense::Min);
+    req["solverConfig"]["timeLimitSeconds"] = json!(6);
+    req["solverConfig"]["threads"] = json!(1);
+    req["solverConfig"]["seed"] = json!(1);
+    let p = problem(&req);
+    let sol = solve_checked(&p);
+    assert!(sol.unassigned.is_empty());
+    let known = best[name]["best_known"].as_f64().unwrap();
+    let objective = sol.objective.expect("a roster");
+    let warm = sol.milp.as_ref().and_then(|m| m.warm_start_objective);
+    let warm = warm.expect("the search gives HiGHS a feasible warm start");
+    assert!(objective <= warm + 1e-6, "HiGHS keeps the warm start");
+    assert!(objective >= known - 1e-6, "below the best known {known}");
+    assert!(
+        objective <= known * 1.02,
+        "{objective} vs best known {known}"
+    );
+    let bound = sol.best_bound.expect("a bound");
+    assert!(bound <= known + 1e-6, "bound {bound} above the best known");
+}

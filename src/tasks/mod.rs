@@ -19,6 +19,7 @@
 
 pub mod check;
 pub mod domain;
+pub mod ejection_chain;
 pub mod heuristics;
 pub mod knapsack_lagrange;
 pub mod local_search;
@@ -332,7 +333,7 @@ fn solve_milp(
     // The time limit covers the whole solve: HiGHS gets what the warm start left.
     let mut cfg = p.config.clone();
     cfg.time_limit_seconds = (p.config.time_limit_seconds - warm_ready)
-        .max(p.config.time_limit_seconds * (1.0 - 2.0 * SEARCH_SHARE));
+        .max(p.config.time_limit_seconds * highs_floor(&model));
     let run = highs_backend::solve_lp(&model.lp, &cfg, warm_values.as_deref(), opts.solver_log)?;
     use highs::HighsModelStatus as H;
     sol.milp = Some(MilpStats {
@@ -405,6 +406,34 @@ fn solve_milp(
 /// tabu search gets the first half). HiGHS gets the rest of the time limit.
 pub const SEARCH_SHARE: f64 = 0.1;
 
+/// Share of the time limit the ejection-chain search ([`ejection_chain`]) may take after the
+/// tabu search and the knapsack heuristic, on GAP-like requests of at least
+/// [`LAGRANGE_MIN_COLUMNS`] columns (its budget of move evaluations is this share of the time
+/// limit at [`ejection_chain::EVALUATIONS_PER_SECOND`], so the search is deterministic; it
+/// stops earlier when it meets the knapsack bound, and at the latest at `SEARCH_SHARE + 1.5 ×
+/// CHAIN_SHARE` of the time limit, on a machine slower than the budget assumes).
+pub const CHAIN_SHARE: f64 = 0.5;
+
+/// The least share of the time limit HiGHS gets even when the warm start overran its share:
+/// twice the warm start's share is kept free of it.
+fn highs_floor(model: &TaskModel) -> f64 {
+    let warm_share = if model.pairs.len() >= LAGRANGE_MIN_COLUMNS {
+        SEARCH_SHARE + CHAIN_SHARE
+    } else {
+        SEARCH_SHARE
+    };
+    (1.0 - 2.0 * warm_share).max(0.1)
+}
+
+/// The ejection-chain search runs only when the warm start so far is more than this share
+/// above the knapsack bound: closer than that, HiGHS's time to prove is worth more (chu1997
+/// c20200 starts 0.33 % above it and needs about 35 s of HiGHS to prove its optimum; type d
+/// d20100 and d20200 start 1.3–1.8 % above it).
+pub const CHAIN_MIN_GAP: f64 = 0.005;
+
+/// Independent ejection-chain runs (seeds `seed`, `seed + 1`, …) sharing [`CHAIN_SHARE`].
+pub const CHAIN_RUNS: usize = 3;
+
 /// Every how many subgradient iterations of [`knapsack_lagrange`] a knapsack solution is
 /// repaired into an assignment.
 pub const LAGRANGE_REPAIR_EVERY: usize = 10;
@@ -420,7 +449,9 @@ pub const LAGRANGE_REPAIR_STALL: usize = 300;
 /// feasible and better (or the construction is not feasible: the greedy cannot place every
 /// task under tight capacities, and HiGHS would start cold); then, on GAP-like requests, the
 /// Lagrangian knapsack heuristic ([`knapsack_lagrange`]) until [`SEARCH_SHARE`] of the time
-/// limit, when it finds better. Also returns the knapsack Lagrangian bound, when it ran.
+/// limit, when it finds better, and the ejection-chain search ([`ejection_chain`],
+/// [`CHAIN_RUNS`] runs from the best so far, [`CHAIN_SHARE`] of the time limit). Also returns
+/// the knapsack Lagrangian bound, when it ran.
 fn polish_warm_start(
     p: &TaskProblem,
     model: &TaskModel,
@@ -484,6 +515,53 @@ fn polish_warm_start(
         (Some(f), Some(b)) if b.objective < f.objective - 1e-9 => Some(b),
         (None, b) => b,
         (f, _) => f,
+    };
+    let found = match found {
+        Some(f)
+            if lagrange_applies
+                && bound.is_some_and(|b| f.objective - b > CHAIN_MIN_GAP * f.objective.abs()) =>
+        {
+            let (share, runs) = (CHAIN_SHARE, CHAIN_RUNS);
+            // Independent runs from the same start: the search's trajectory matters more
+            // than its length (d20100: one run of the whole budget 6222…6229, three 6215).
+            let from = f.pairs.clone();
+            let mut best = f;
+            for run in 0..runs {
+                let chain = ejection_chain::improve(
+                    p,
+                    model,
+                    &from,
+                    ejection_chain::ChainLimits {
+                        evaluations: (ejection_chain::EVALUATIONS_PER_SECOND
+                            * share
+                            * p.config.time_limit_seconds
+                            / runs as f64) as u64,
+                        deadline: t0
+                            + std::time::Duration::from_secs_f64(
+                                p.config.time_limit_seconds * (SEARCH_SHARE + 1.5 * share),
+                            ),
+                        lower_bound: bound.unwrap_or(f64::NEG_INFINITY),
+                        seed: p.config.seed.wrapping_add(run as u64),
+                    },
+                );
+                if let Some((c, stats)) = chain {
+                    tracing::info!(
+                        run,
+                        best = c.objective,
+                        rounds = stats.rounds,
+                        evaluations = stats.evaluations,
+                        chains = stats.chains,
+                        seconds = t0.elapsed().as_secs_f64(),
+                        "task warm start: ejection chains"
+                    );
+                    if c.objective < best.objective - 1e-9 {
+                        best = c;
+                    }
+                }
+            }
+            Some(best)
+        }
+        f => f,
     };
     let pairs = match (built_objective, found) {
         (Some(b), Some(f)) if f.objective < b - 1e-9 => f.pairs,
