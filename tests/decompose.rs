@@ -15,7 +15,11 @@ fn curtois_instance4_root_bound_is_the_optimum() {
     p.config.threads = 1;
     let d = decompose::solve(&p, &FallbackScorer, 120.0).unwrap();
     assert_eq!(d.root_status, RootStatus::Converged);
-    assert!((d.root_bound - 1716.0).abs() < 0.05, "root bound {}", d.root_bound);
+    assert!(
+        (d.root_bound - 1716.0).abs() < 0.05,
+        "root bound {}",
+        d.root_bound
+    );
     // Every pricing problem of the Curtois rule set is labeling's.
     assert_eq!(d.milp_pricings, 0);
     assert!(d.labeling_pricings > 0);
@@ -34,9 +38,17 @@ fn curtois_instance5_root_bound() {
     p.config.threads = 1;
     let d = decompose::solve(&p, &FallbackScorer, 20.0).unwrap();
     assert_eq!(d.root_status, RootStatus::Converged, "{d:?}");
-    assert!((d.root_bound - 1140.6).abs() < 0.05, "root bound {}", d.root_bound);
+    assert!(
+        (d.root_bound - 1140.6).abs() < 0.05,
+        "root bound {}",
+        d.root_bound
+    );
     // Branch-and-price may raise the bound, never past the proven optimum.
-    assert!(d.bound >= d.root_bound && d.bound <= 1143.0 + 1e-6, "bound {}", d.bound);
+    assert!(
+        d.bound >= d.root_bound && d.bound <= 1143.0 + 1e-6,
+        "bound {}",
+        d.bound
+    );
     let objective = d.objective.expect("the integer master finds a roster");
     assert!(objective >= 1143.0, "below the proven optimum: {objective}");
     let report = roster::check::check(&p, d.roster.as_ref().unwrap(), &FallbackScorer);

@@ -2,11 +2,13 @@
 //!
 //! Why: the root master LP of Curtois Instance7 is 1054.08 against an optimum of 1056, and
 //! no integer master over the root's columns has to reach the optimum. Branching on one
-//! employee's decision — does `e` work slot `s` (a slot is a day and a shift, and a
-//! requirement when a shift has several) — splits the schedules without breaking the
-//! structure of pricing: in the master, the columns that disagree are left out; in pricing,
-//! the slot is forced or forbidden (a column bound in the MILP, a day's only choice or a
-//! forbidden arc in the labeling). Nodes are taken best bound first, share one column pool,
+//! employee's decision — does `e` work day `d` at all, and once every employee-day is
+//! integral, does `e` work slot `s` (a day and a shift, and a requirement when a shift has
+//! several) — splits the schedules without breaking the structure of pricing: in the master,
+//! the columns that disagree are closed; in pricing, the day may not be off (a row in the
+//! MILP, no day-off choice in the labeling) or its slots are forbidden, and a slot is forced
+//! or forbidden (a column bound in the MILP, the day's only choice or an infinite cost in the
+//! labeling). Nodes are taken best bound first, share one column pool,
 //! and are pruned once their bound proves they cannot beat the incumbent (with integral
 //! costs, once `⌈bound⌉ ≥ incumbent`), also during their column generation (Lagrangian
 //! pruning). Every incumbent is re-verified by the checker. The search is complete when no
@@ -18,23 +20,35 @@ use std::collections::{BTreeMap, BinaryHeap};
 use super::master::{Column, MasterLp, MasterSolution};
 use super::pricing::Restrict;
 use super::{bound_proves, DecomposeError, Decomposition, Engine, Incumbent, NodeEnd};
-use crate::domain::{Assignment, EmployeeIdx, Roster, SlotIdx};
+use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::scoring::Scorer;
 
 /// Evaluated nodes between two integer masters over the whole column pool.
 const HEURISTIC_EVERY: usize = 20;
 /// Share of the search time the dive from the root may take.
 const DIVE_SHARE: f64 = 0.6;
+/// Share of the remaining search time a dive below a node may take (every
+/// [`HEURISTIC_EVERY`] nodes).
+const NODE_DIVE_SHARE: f64 = 0.1;
 /// A schedule at or above this value in the master is fixed along with the dive's pick.
 const DIVE_FIX_AT: f64 = 0.6;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
 
-/// One branching decision: employee `employee` works slot `slot` (`works`) or not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a branching decision is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Subject {
+    /// One slot.
+    Slot(SlotIdx),
+    /// One day: the employee's slots of that day (works one of them, or none).
+    Day(Vec<SlotIdx>),
+}
+
+/// One branching decision: employee `employee` works `subject` (`works`) or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Decision {
     employee: EmployeeIdx,
-    slot: SlotIdx,
+    subject: Subject,
     works: bool,
 }
 
@@ -78,13 +92,42 @@ fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
     let mut out = vec![Restrict::default(); employees];
     for d in decisions {
         let r = &mut out[d.employee.ix()];
-        if d.works {
-            r.force.push(d.slot);
-        } else {
-            r.forbid.push(d.slot);
+        match (&d.subject, d.works) {
+            (Subject::Slot(s), true) => r.force.push(*s),
+            (Subject::Slot(s), false) => r.forbid.push(*s),
+            (Subject::Day(slots), true) => r.work_any.push(slots.clone()),
+            (Subject::Day(slots), false) => r.forbid.extend(slots.iter().copied()),
         }
     }
     out
+}
+
+/// How much each employee works each day in a master solution.
+fn day_values(
+    p: &Problem,
+    columns: &[Column],
+    values: &[f64],
+) -> BTreeMap<(EmployeeIdx, Day), f64> {
+    let mut y: BTreeMap<(EmployeeIdx, Day), f64> = BTreeMap::new();
+    for (c, &v) in columns.iter().zip(values) {
+        if v > 1e-9 {
+            let mut days: Vec<Day> = c.slots.iter().map(|s| p.slots[s.ix()].day).collect();
+            days.dedup();
+            for d in days {
+                *y.entry((c.employee, d)).or_default() += v;
+            }
+        }
+    }
+    y
+}
+
+/// The most fractional value of a map (closest to ½; ties: the first), if any.
+fn most_fractional<K: Copy>(values: &BTreeMap<K, f64>) -> Option<K> {
+    values
+        .iter()
+        .filter(|(_, &v)| v > 1e-6 && v < 1.0 - 1e-6)
+        .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs()))
+        .map(|(&k, _)| k)
 }
 
 /// `x[e,s]` of a master solution: how much of each assignment its schedules take.
@@ -106,10 +149,7 @@ fn assignment_values(columns: &[Column], values: &[f64]) -> BTreeMap<Assignment,
 
 /// The most fractional assignment (closest to ½; ties: the first), if any.
 fn branching_assignment(x: &BTreeMap<Assignment, f64>) -> Option<Assignment> {
-    x.iter()
-        .filter(|(_, &v)| v > 1e-6 && v < 1.0 - 1e-6)
-        .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs()))
-        .map(|(&a, _)| a)
+    most_fractional(x)
 }
 
 /// Search from the converged root (`master`, holding every column, and its LP solution
@@ -141,7 +181,16 @@ pub(super) fn branch_and_price(
     if let Some(Node { lp: Some(root), .. }) = &nodes[0] {
         let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * DIVE_SHARE;
         let start = root.clone();
-        dive(engine, out, incumbent, scorer, master, start, deadline)?;
+        dive(
+            engine,
+            out,
+            incumbent,
+            scorer,
+            master,
+            start,
+            Vec::new(),
+            deadline,
+        )?;
     }
     let mut since_heuristic = 0;
     let mut pool_at_heuristic = engine.pool.len();
@@ -207,11 +256,25 @@ pub(super) fn branch_and_price(
                 incumbent.offer(p, scorer, roster);
             }
             Some(a) => {
+                // Branch on a whole day first (a balanced split: works that day or not), on
+                // the slot when every employee-day is already integral.
+                let subject =
+                    match most_fractional(&day_values(p, &master.columns, &solution.values)) {
+                        Some((e, day)) => {
+                            let slots: Vec<SlotIdx> = engine.pricers[e.ix()]
+                                .slots()
+                                .into_iter()
+                                .filter(|s| p.slots[s.ix()].day == day)
+                                .collect();
+                            (e, Subject::Day(slots))
+                        }
+                        None => (a.employee, Subject::Slot(a.slot)),
+                    };
                 for works in [true, false] {
                     let mut decisions = node.decisions.clone();
                     decisions.push(Decision {
-                        employee: a.employee,
-                        slot: a.slot,
+                        employee: subject.0,
+                        subject: subject.1.clone(),
                         works,
                     });
                     let id = nodes.len();
@@ -232,6 +295,13 @@ pub(super) fn branch_and_price(
             pool_at_heuristic = engine.pool.len();
             let left = (search_deadline - engine.elapsed()).clamp(0.1, 5.0);
             pool_integer_master(engine, master, incumbent, scorer, left);
+            // And a dive below this node, where the search has led: rosters near the bound.
+            let deadline =
+                engine.elapsed() + (search_deadline - engine.elapsed()) * NODE_DIVE_SHARE;
+            let base = node.decisions.clone();
+            dive(
+                engine, out, incumbent, scorer, master, solution, base, deadline,
+            )?;
         }
     }
     out.open_nodes = queue.len();
@@ -256,10 +326,12 @@ pub(super) fn branch_and_price(
     Ok(())
 }
 
-/// Diving from a node's LP (`start`: its columns and solution): fix the employee whose
+/// Diving from a node's LP (`start`: its solution over `master`'s columns, under the node's
+/// decisions `base`): fix the employee whose
 /// schedule has the largest fractional value to that schedule (every slot of theirs forced or
 /// forbidden), re-run column generation, and repeat until the master is integral — a roster,
 /// offered to the incumbent — or the dive fails (infeasible, pruned, out of time).
+#[allow(clippy::too_many_arguments)]
 fn dive(
     engine: &mut Engine,
     out: &mut Decomposition,
@@ -267,12 +339,13 @@ fn dive(
     scorer: &dyn Scorer,
     master: &mut MasterLp,
     start: MasterSolution,
+    base: Vec<Decision>,
     deadline: f64,
 ) -> Result<(), DecomposeError> {
     let p = engine.problem;
     let integral = out.integral_costs;
     let mut solution = start;
-    let mut decisions: Vec<Decision> = Vec::new();
+    let mut decisions = base;
     let mut fixed: Vec<EmployeeIdx> = Vec::new();
     loop {
         let x = assignment_values(&master.columns, &solution.values);
@@ -331,7 +404,7 @@ fn dive(
             for s in engine.pricers[e.ix()].slots() {
                 decisions.push(Decision {
                     employee: e,
-                    slot: s,
+                    subject: Subject::Slot(s),
                     works: slots.binary_search(&s).is_ok(),
                 });
             }

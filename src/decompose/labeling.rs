@@ -233,9 +233,15 @@ impl Labeler {
             day.sort_by_key(|o| o.shift);
         }
         let fixed_map = p.fixed_shifts();
-        let fixed: Vec<Option<ShiftIdx>> = (0..days)
-            .map(|d| fixed_map[e.ix()].get(&d).copied())
-            .collect();
+        let mut fixed: Vec<Option<ShiftIdx>> = vec![None; days as usize];
+        for (&d, shifts) in &fixed_map[e.ix()] {
+            match shifts.as_slice() {
+                [] => {}
+                // One shift a day: two locked ones break C5 (a broken constant), not ours.
+                [t] if (0..days).contains(&d) => fixed[d as usize] = Some(*t),
+                _ => return None,
+            }
+        }
         let mut out = Labeler {
             days: days as usize,
             options,
@@ -375,11 +381,13 @@ impl Labeler {
 
     /// The cheapest schedules whose cost (Σ `cost[col]` over their `x` columns + the
     /// objective constant) is below `cutoff`, at most `keep` of them, cheapest first. A column
-    /// of infinite cost is never used; `force[d]` (when given) is the column day `d` must use.
+    /// of infinite cost is never used; `force[d]` (when given) is the column day `d` must use,
+    /// and `must_work[d]` (when given and `true`) forbids a day off on `d`.
     pub fn price(
         &self,
         cost: &[f64],
         force: &[Option<usize>],
+        must_work: &[bool],
         cutoff: f64,
         keep: usize,
     ) -> LabelOutcome {
@@ -406,6 +414,8 @@ impl Labeler {
                 0.0
             } else if let Some(Some(c)) = force.get(d) {
                 cost[*c]
+            } else if must_work.get(d).copied().unwrap_or(false) {
+                best[d].iter().map(|b| b.1).fold(f64::INFINITY, f64::min)
             } else {
                 best[d].iter().map(|b| b.1).fold(0.0f64, f64::min)
             };
@@ -436,6 +446,11 @@ impl Labeler {
                     .iter()
                     .enumerate()
                     .filter(|(_, o)| o.cols.iter().any(|&(x, _)| x == c))
+                    .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1))
+                    .collect(),
+                (None, None) if must_work.get(d).copied().unwrap_or(false) => self.options[d]
+                    .iter()
+                    .enumerate()
                     .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1))
                     .collect(),
                 (None, None) => std::iter::once((OFF, None, 0.0))

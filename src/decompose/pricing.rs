@@ -41,6 +41,8 @@ pub struct Restrict {
     pub force: Vec<SlotIdx>,
     /// Slots the employee must not work.
     pub forbid: Vec<SlotIdx>,
+    /// Groups of slots (one day's) of which the employee must work one: "works that day".
+    pub work_any: Vec<Vec<SlotIdx>>,
 }
 
 impl Restrict {
@@ -48,11 +50,15 @@ impl Restrict {
     pub fn admits(&self, slots: &[SlotIdx]) -> bool {
         self.force.iter().all(|s| slots.binary_search(s).is_ok())
             && self.forbid.iter().all(|s| slots.binary_search(s).is_err())
+            && self
+                .work_any
+                .iter()
+                .all(|g| g.iter().any(|s| slots.binary_search(s).is_ok()))
     }
 
     /// No decision.
     pub fn is_empty(&self) -> bool {
-        self.force.is_empty() && self.forbid.is_empty()
+        self.force.is_empty() && self.forbid.is_empty() && self.work_any.is_empty()
     }
 }
 
@@ -161,8 +167,17 @@ impl<'p> Pricer<'p> {
                 cost[c] = f64::INFINITY;
             }
         }
+        let mut must_work = Vec::new();
+        for group in &restrict.work_any {
+            // A group is one day's slots: that day may not be off.
+            if let Some(s) = group.first() {
+                let day = p.slots[s.ix()].day as usize;
+                must_work.resize(must_work.len().max(p.horizon.days as usize), false);
+                must_work[day] = true;
+            }
+        }
         let cutoff = convexity - CUTOFF_MARGIN;
-        let found = match labeler.price(&cost, &force, cutoff, keep) {
+        let found = match labeler.price(&cost, &force, &must_work, cutoff, keep) {
             LabelOutcome::Found(found) => found,
             LabelOutcome::NoneBelow => {
                 return Some(Pricing::NoneNegative {
@@ -253,6 +268,19 @@ impl<'p> Pricer<'p> {
             if restrict.force.contains(&a.slot) {
                 lp.cols[c].lo = 1.0;
             }
+        }
+        for group in &restrict.work_any {
+            let terms = self
+                .assign
+                .iter()
+                .filter(|(_, a)| group.contains(&a.slot))
+                .map(|&(c, _)| (c as u32, 1.0))
+                .collect();
+            lp.rows.push(crate::model::highs_backend::LpRow {
+                lo: 1.0,
+                hi: f64::INFINITY,
+                terms,
+            });
         }
         // Only schedules of negative reduced cost matter: the cutoff lets HiGHS prune every
         // node whose bound reaches the convexity dual, and proves "none" fast.
