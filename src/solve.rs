@@ -297,7 +297,8 @@ fn solve_decomposition(
 ) -> Result<(), SolveError> {
     let spent = t0.elapsed().as_secs_f64();
     let budget = (p.config.time_limit_seconds - spent) * DECOMPOSITION_SHARE;
-    let d = crate::decompose::solve(p, opts.scorer, budget.max(MIN_SOLVER_SECONDS))?;
+    let seeds: Vec<Roster> = incumbent.iter().map(|(r, _)| r.clone()).collect();
+    let d = crate::decompose::solve_from(p, opts.scorer, budget.max(MIN_SOLVER_SECONDS), &seeds)?;
     let bound = d.bound.is_finite().then_some(d.bound);
     if d.root_status == crate::decompose::RootStatus::Infeasible {
         sol.status = Status::Infeasible;

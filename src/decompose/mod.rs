@@ -152,6 +152,17 @@ pub fn solve(
     scorer: &dyn Scorer,
     time_limit: f64,
 ) -> Result<Decomposition, DecomposeError> {
+    solve_from(p, scorer, time_limit, &[])
+}
+
+/// [`solve`] with rosters found before (the compact model's incumbent): their schedules are
+/// initial columns, and the best of them that the checker accepts is the first incumbent.
+pub fn solve_from(
+    p: &Problem,
+    scorer: &dyn Scorer,
+    time_limit: f64,
+    seeds: &[Roster],
+) -> Result<Decomposition, DecomposeError> {
     let t0 = Instant::now();
     let scores = PairScores::compute(p, scorer);
     let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
@@ -197,11 +208,16 @@ pub fn solve(
     }
     let mut engine = Engine::new(p, &shape, &pricers, t0);
     let mut master = MasterLp::new(&shape, &p.config);
-    // Initial columns: the greedy roster's schedules and the empty ones, where they keep the
-    // employee's own hard rules.
-    let greedy = construct(p, &scores, Construction::Greedy);
+    // Initial columns: the schedules of the `greedy_ml` and `balanced_ml` rosters, of the
+    // seeds, and the empty ones, where they keep the employee's own hard rules.
+    let mut starts = vec![
+        construct(p, &scores, Construction::Greedy),
+        construct(p, &scores, Construction::Balanced),
+        Roster::default(),
+    ];
+    starts.extend(seeds.iter().cloned());
     for pr in &pricers {
-        for r in [&greedy, &Roster::default()] {
+        for r in &starts {
             if let Some((slots, cost)) = pr.cost_of(r) {
                 engine.add(
                     &mut master,
@@ -243,6 +259,9 @@ pub fn solve(
         .min(time_limit * ROOT_INTEGER_SHARE)
         .max(1.0);
     let mut incumbent = Incumbent::default();
+    for r in seeds {
+        incumbent.offer(p, scorer, r.clone());
+    }
     if let Some((chosen, _, _, proven)) = master.solve_integer(left) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         if incumbent.offer(p, scorer, roster_of(&columns)) {
