@@ -653,42 +653,8 @@ fn chain_pass(
 mod tests {
     use super::*;
     use crate::scoring::FallbackScorer;
-    use crate::tasks::{task_request_from_value, TaskScores};
-    use rand::Rng;
-    use serde_json::json;
-
-    /// A seeded type-d-like GAP request (cheap pairs take long): `m` agents, `n` jobs,
-    /// capacities at `tight` of the average load, every job assigned when `assign_all`.
-    fn gap(m: usize, n: usize, tight: f64, seed: u64, assign_all: bool) -> TaskProblem {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut tasks = Vec::new();
-        let mut total = vec![0.0; m];
-        for j in 0..n {
-            let mut est = serde_json::Map::new();
-            let mut costs = serde_json::Map::new();
-            for (i, t) in total.iter_mut().enumerate() {
-                let a: u32 = rng.random_range(5..=25);
-                *t += f64::from(a);
-                est.insert(format!("A{i}"), json!(a));
-                let c = 40 - a as i64 + rng.random_range(-4..=4);
-                costs.insert(format!("A{i}"), json!(c));
-            }
-            tasks
-                .push(json!({"taskId": format!("J{j}"), "employeeEstimates": est, "costs": costs}));
-        }
-        let employees: Vec<_> = (0..m)
-            .map(|i| {
-                json!({"employeeId": format!("A{i}"),
-                       "capacityHours": (tight * total[i] / m as f64).floor()})
-            })
-            .collect();
-        task_request_from_value(&json!({
-            "schemaVersion": "0.96", "tasks": tasks, "employees": employees,
-            "constraints": {"assignAll": assign_all},
-            "solverConfig": {"affinityWeight": 0, "seed": 1, "threads": 1}
-        }))
-        .unwrap()
-    }
+    use crate::tasks::testgen::{gap, GapCosts};
+    use crate::tasks::TaskScores;
 
     fn limits(seed: u64) -> ChainLimits {
         ChainLimits {
@@ -725,7 +691,7 @@ mod tests {
 
     #[test]
     fn reaches_a_feasible_assignment_from_an_overloaded_start() {
-        let p = gap(5, 40, 0.7, 7, true);
+        let p = gap(5, 40, 0.7, 7, GapCosts::TypeD, true);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let start = cheapest(&p, &model);
@@ -745,7 +711,7 @@ mod tests {
 
     #[test]
     fn never_worse_than_its_start_and_deterministic_for_a_seed() {
-        let p = gap(6, 48, 0.8, 3, true);
+        let p = gap(6, 48, 0.8, 3, GapCosts::TypeD, true);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let short = ChainLimits {
@@ -764,7 +730,7 @@ mod tests {
 
     #[test]
     fn lands_near_a_proven_milp_optimum() {
-        let p = gap(5, 30, 0.75, 4, true);
+        let p = gap(5, 30, 0.75, 4, GapCosts::TypeD, true);
         let sol = crate::tasks::solve_tasks(&p, &Default::default()).unwrap();
         assert_eq!(sol.status, crate::solve::Status::Optimal);
         let optimum = sol.objective.unwrap();
@@ -782,7 +748,7 @@ mod tests {
 
     #[test]
     fn stops_at_a_lower_bound_it_meets() {
-        let p = gap(5, 30, 0.75, 4, true);
+        let p = gap(5, 30, 0.75, 4, GapCosts::TypeD, true);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let start = cheapest(&p, &model);
@@ -800,7 +766,7 @@ mod tests {
 
     #[test]
     fn does_not_apply_without_assign_all() {
-        let p = gap(3, 10, 0.8, 2, false);
+        let p = gap(3, 10, 0.8, 2, GapCosts::TypeD, false);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let start: Vec<_> = p.pending().map(|t| (t, EmpIdx(0))).collect();

@@ -259,44 +259,10 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::scoring::FallbackScorer;
-    use crate::tasks::{task_request_from_value, TaskScores};
+    use crate::tasks::testgen::{gap, GapCosts};
+    use crate::tasks::TaskScores;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
-    use serde_json::json;
-
-    /// A seeded GAP-like request: `m` agents, `n` jobs, capacities at `tight` of the average
-    /// load, every job assigned (like the OR-Library files once imported).
-    fn gap(m: usize, n: usize, tight: f64, seed: u64, assign_all: bool) -> TaskProblem {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut tasks = Vec::new();
-        let mut total = vec![0.0; m];
-        for j in 0..n {
-            let mut est = serde_json::Map::new();
-            let mut costs = serde_json::Map::new();
-            for (i, t) in total.iter_mut().enumerate() {
-                let a: u32 = rng.random_range(5..=25);
-                *t += f64::from(a);
-                est.insert(format!("A{i}"), json!(a));
-                // Type-d-like: cheap pairs take long.
-                let c = 40 - a as i64 + rng.random_range(-4..=4);
-                costs.insert(format!("A{i}"), json!(c));
-            }
-            tasks
-                .push(json!({"taskId": format!("J{j}"), "employeeEstimates": est, "costs": costs}));
-        }
-        let employees: Vec<_> = (0..m)
-            .map(|i| {
-                json!({"employeeId": format!("A{i}"),
-                       "capacityHours": (tight * total[i] / m as f64).floor()})
-            })
-            .collect();
-        task_request_from_value(&json!({
-            "schemaVersion": "0.96", "tasks": tasks, "employees": employees,
-            "constraints": {"assignAll": assign_all},
-            "solverConfig": {"affinityWeight": 0, "seed": 1, "threads": 1}
-        }))
-        .unwrap()
-    }
 
     fn limits(iterations: usize) -> LagrangeLimits {
         LagrangeLimits {
@@ -346,7 +312,7 @@ mod tests {
 
     #[test]
     fn bound_below_the_optimum_and_repairs_feasible_and_deterministic() {
-        let p = gap(5, 30, 0.75, 4, true);
+        let p = gap(5, 30, 0.75, 4, GapCosts::TypeD, true);
         let sol = crate::tasks::solve_tasks(&p, &Default::default()).unwrap();
         assert_eq!(sol.status, crate::solve::Status::Optimal);
         let optimum = sol.objective.unwrap();
@@ -378,7 +344,7 @@ mod tests {
 
     #[test]
     fn does_not_apply_without_assign_all() {
-        let p = gap(3, 10, 0.8, 2, false);
+        let p = gap(3, 10, 0.8, 2, GapCosts::TypeD, false);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         assert_eq!(run(&p, &model, f64::INFINITY, limits(10)), None);

@@ -432,40 +432,8 @@ fn shift_feasible(s: &Search, cur: Option_, next: Option_) -> bool {
 mod tests {
     use super::*;
     use crate::scoring::FallbackScorer;
-    use crate::tasks::{task_request_from_value, TaskScores};
-    use serde_json::json;
-
-    /// A seeded GAP-like request: `m` agents, `n` jobs, capacities at `tight` of the
-    /// average load, every job must be assigned.
-    fn gap(m: usize, n: usize, tight: f64, seed: u64) -> TaskProblem {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut tasks = Vec::new();
-        let mut total = vec![0.0; m];
-        for j in 0..n {
-            let mut est = serde_json::Map::new();
-            let mut costs = serde_json::Map::new();
-            for (i, t) in total.iter_mut().enumerate() {
-                let a: u32 = rng.random_range(5..=25);
-                *t += f64::from(a);
-                est.insert(format!("A{i}"), json!(a));
-                costs.insert(format!("A{i}"), json!(rng.random_range(10..=50)));
-            }
-            tasks
-                .push(json!({"taskId": format!("J{j}"), "employeeEstimates": est, "costs": costs}));
-        }
-        let employees: Vec<_> = (0..m)
-            .map(|i| {
-                json!({"employeeId": format!("A{i}"),
-                            "capacityHours": (tight * total[i] / m as f64).floor()})
-            })
-            .collect();
-        task_request_from_value(&json!({
-            "schemaVersion": "0.96", "tasks": tasks, "employees": employees,
-            "constraints": {"assignAll": true},
-            "solverConfig": {"affinityWeight": 0, "seed": 1}
-        }))
-        .unwrap()
-    }
+    use crate::tasks::testgen::{gap, GapCosts};
+    use crate::tasks::TaskScores;
 
     fn limits(seed: u64) -> SearchLimits {
         SearchLimits {
@@ -477,7 +445,7 @@ mod tests {
 
     #[test]
     fn finds_a_feasible_assignment_from_nothing_and_reports_its_objective() {
-        let p = gap(5, 30, 0.8, 7);
+        let p = gap(5, 30, 0.8, 7, GapCosts::Random, true);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let found = improve(&p, &model, None, limits(1)).expect("a feasible assignment");
@@ -505,7 +473,7 @@ mod tests {
 
     #[test]
     fn never_worse_than_a_feasible_start_and_deterministic() {
-        let p = gap(4, 24, 0.9, 3);
+        let p = gap(4, 24, 0.9, 3, GapCosts::Random, true);
         let scores = TaskScores::compute(&p, &FallbackScorer);
         let model = TaskModel::build(&p, &scores);
         let first = improve(&p, &model, None, limits(5)).unwrap();
@@ -516,7 +484,7 @@ mod tests {
 
     #[test]
     fn reaches_the_milp_optimum_on_a_small_instance() {
-        let p = gap(5, 25, 0.85, 11);
+        let p = gap(5, 25, 0.85, 11, GapCosts::Random, true);
         let sol = crate::tasks::solve_tasks(&p, &Default::default()).unwrap();
         assert_eq!(sol.status, crate::solve::Status::Optimal);
         let scores = TaskScores::compute(&p, &FallbackScorer);

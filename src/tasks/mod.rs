@@ -26,6 +26,8 @@ pub mod local_search;
 pub mod model;
 pub mod output;
 pub mod parse;
+#[cfg(test)]
+pub(crate) mod testgen;
 pub mod workflow;
 
 use std::time::Instant;
