@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use super::master::{Column, MasterLp, MasterSolution};
 use super::pricing::Restrict;
-use super::{bound_proves, DecomposeError, Decomposition, Engine, Incumbent, NodeEnd};
+use super::{DecomposeError, Decomposition, Engine, Incumbent, NodeEnd, NodeLp};
 use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::scoring::Scorer;
 
@@ -147,6 +147,42 @@ fn assignment_values(columns: &[Column], values: &[f64]) -> BTreeMap<Assignment,
     x
 }
 
+/// The roster of integral assignment values.
+fn integral_roster(x: &BTreeMap<Assignment, f64>) -> Roster {
+    Roster::new(
+        x.iter()
+            .filter(|(_, &v)| v > 0.5)
+            .map(|(&a, _)| a)
+            .collect(),
+    )
+}
+
+/// Close the master's columns that `decisions` exclude (and reopen the others), then run
+/// column generation under them until `deadline`, pruning against the incumbent.
+fn column_generation_under(
+    engine: &mut Engine,
+    master: &mut MasterLp,
+    decisions: &[Decision],
+    deadline: f64,
+    incumbent: &Incumbent,
+    out: &mut Decomposition,
+) -> Result<NodeLp, DecomposeError> {
+    let restrict = restrict_master(engine, master, decisions);
+    let prune_at = incumbent.objective().map(|o| (o, out.integral_costs));
+    engine.column_generation(master, &restrict, deadline, prune_at, out)
+}
+
+/// The per-employee restrictions of `decisions`, applied to the master's columns.
+fn restrict_master(
+    engine: &Engine,
+    master: &mut MasterLp,
+    decisions: &[Decision],
+) -> Vec<Restrict> {
+    let restrict = restrictions(engine.problem.employees.len(), decisions);
+    master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
+    restrict
+}
+
 /// The most fractional assignment (closest to ½; ties: the first), if any.
 fn branching_assignment(x: &BTreeMap<Assignment, f64>) -> Option<Assignment> {
     most_fractional(x)
@@ -193,14 +229,11 @@ pub(super) fn branch_and_price(
         )?;
     }
     let mut since_heuristic = 0;
-    let mut pool_at_heuristic = engine.pool.len();
+    let mut pool_at_heuristic = master.columns.len();
     let mut complete = true;
     while let Some(open) = queue.pop() {
         let mut node = nodes[open.id].take().expect("an open node is stored");
-        if incumbent
-            .objective()
-            .is_some_and(|o| bound_proves(node.bound, o, integral))
-        {
+        if incumbent.proven_by(node.bound, integral) {
             continue;
         }
         if engine.elapsed() >= search_deadline {
@@ -209,16 +242,22 @@ pub(super) fn branch_and_price(
             complete = false;
             break;
         }
-        let restrict = restrictions(p.employees.len(), &node.decisions);
-        master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
         let solution = match node.lp.take() {
-            Some(lp) => lp,
+            Some(lp) => {
+                restrict_master(engine, master, &node.decisions);
+                lp
+            }
             None => {
                 out.nodes += 1;
                 since_heuristic += 1;
-                let prune_at = incumbent.objective().map(|o| (o, integral));
-                let lp =
-                    engine.column_generation(master, &restrict, search_deadline, prune_at, out)?;
+                let lp = column_generation_under(
+                    engine,
+                    master,
+                    &node.decisions,
+                    search_deadline,
+                    incumbent,
+                    out,
+                )?;
                 match lp.end {
                     NodeEnd::Infeasible | NodeEnd::Pruned => continue,
                     NodeEnd::TimeLimit => {
@@ -232,10 +271,7 @@ pub(super) fn branch_and_price(
                     NodeEnd::Converged => {}
                 }
                 node.bound = node.bound.max(lp.bound);
-                if incumbent
-                    .objective()
-                    .is_some_and(|o| bound_proves(node.bound, o, integral))
-                {
+                if incumbent.proven_by(node.bound, integral) {
                     continue;
                 }
                 lp.solution.expect("a converged node has a solution")
@@ -247,13 +283,7 @@ pub(super) fn branch_and_price(
                 // Every assignment is integral, so each employee's schedules in the solution
                 // share one slot set: the roster costs at most the node's LP value, and no
                 // roster below this node is cheaper.
-                let roster = Roster::new(
-                    x.iter()
-                        .filter(|(_, &v)| v > 0.5)
-                        .map(|(&a, _)| a)
-                        .collect(),
-                );
-                incumbent.offer(p, scorer, roster);
+                incumbent.offer(p, scorer, integral_roster(&x));
             }
             Some(a) => {
                 // Branch on a whole day first (a balanced split: works that day or not), on
@@ -290,9 +320,9 @@ pub(super) fn branch_and_price(
                 }
             }
         }
-        if since_heuristic >= HEURISTIC_EVERY && engine.pool.len() > pool_at_heuristic {
+        if since_heuristic >= HEURISTIC_EVERY && master.columns.len() > pool_at_heuristic {
             since_heuristic = 0;
-            pool_at_heuristic = engine.pool.len();
+            pool_at_heuristic = master.columns.len();
             let left = (search_deadline - engine.elapsed()).clamp(0.1, 5.0);
             pool_integer_master(engine, master, incumbent, scorer, left);
             // And a dive below this node, where the search has led: rosters near the bound.
@@ -306,7 +336,7 @@ pub(super) fn branch_and_price(
     }
     out.open_nodes = queue.len();
     let what = format!("branch-and-price done, {} open", out.open_nodes);
-    engine.progress(out, &what, out.bound, true);
+    engine.progress(out, master.columns.len(), &what, out.bound, true);
     if complete {
         // Every node is closed: nothing beats the incumbent.
         if let Some(o) = incumbent.objective() {
@@ -319,7 +349,7 @@ pub(super) fn branch_and_price(
             .map_or(open_bound, |o| open_bound.min(o));
         out.bound = out.bound.max(open_bound);
         let left = time_limit - engine.elapsed();
-        if left > 0.1 && engine.pool.len() > pool_at_heuristic {
+        if left > 0.1 && master.columns.len() > pool_at_heuristic {
             pool_integer_master(engine, master, incumbent, scorer, left);
         }
     }
@@ -343,20 +373,13 @@ fn dive(
     deadline: f64,
 ) -> Result<(), DecomposeError> {
     let p = engine.problem;
-    let integral = out.integral_costs;
     let mut solution = start;
     let mut decisions = base;
     let mut fixed: Vec<EmployeeIdx> = Vec::new();
     loop {
         let x = assignment_values(&master.columns, &solution.values);
         if branching_assignment(&x).is_none() {
-            let roster = Roster::new(
-                x.iter()
-                    .filter(|(_, &v)| v > 0.5)
-                    .map(|(&a, _)| a)
-                    .collect(),
-            );
-            incumbent.offer(p, scorer, roster);
+            incumbent.offer(p, scorer, integral_roster(&x));
             return Ok(());
         }
         // The employee whose schedule has the largest fractional value, and with it every
@@ -412,18 +435,9 @@ fn dive(
         if engine.elapsed() >= deadline {
             return Ok(());
         }
-        let restrict = restrictions(p.employees.len(), &decisions);
-        master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
-        let prune_at = incumbent.objective().map(|o| (o, integral));
         out.dive_steps += 1;
-        let lp = engine.column_generation(master, &restrict, deadline, prune_at, out)?;
-        if lp.end != NodeEnd::Converged {
-            return Ok(());
-        }
-        if incumbent
-            .objective()
-            .is_some_and(|o| bound_proves(lp.bound, o, integral))
-        {
+        let lp = column_generation_under(engine, master, &decisions, deadline, incumbent, out)?;
+        if lp.end != NodeEnd::Converged || incumbent.proven_by(lp.bound, out.integral_costs) {
             return Ok(());
         }
         solution = lp.solution.expect("a converged node has a solution");

@@ -242,6 +242,7 @@ pub fn solve_from(
     out.bound = root.bound;
     engine.progress(
         &out,
+        master.columns.len(),
         &format!("root {:?}", out.root_status),
         out.bound,
         true,
@@ -250,7 +251,7 @@ pub fn solve_from(
         out.master_objective = sol.objective;
     }
     if out.root_status == RootStatus::Infeasible {
-        out.columns = engine.pool.len();
+        out.columns = master.columns.len();
         return Ok(out);
     }
     let ti = Instant::now();
@@ -283,7 +284,7 @@ pub fn solve_from(
         )?;
         out.branch_seconds = tb.elapsed().as_secs_f64();
     }
-    out.columns = engine.pool.len();
+    out.columns = master.columns.len();
     if let Some((roster, report)) = incumbent.best {
         out.objective = Some(report.objective);
         out.report = Some(report);
@@ -316,6 +317,12 @@ struct Incumbent {
 impl Incumbent {
     fn objective(&self) -> Option<f64> {
         self.best.as_ref().map(|(_, r)| r.objective)
+    }
+
+    /// Whether a lower `bound` proves the incumbent optimal (nothing under it can beat it).
+    fn proven_by(&self, bound: f64, integral_costs: bool) -> bool {
+        self.objective()
+            .is_some_and(|o| bound_proves(bound, o, integral_costs))
     }
 
     /// Offer a roster; kept when the checker accepts it and it is better.
@@ -365,9 +372,7 @@ struct Engine<'a, 'p> {
     shape: &'a MasterShape,
     pricers: &'a [Pricer<'p>],
     pricing_cfg: crate::domain::SolverConfig,
-    /// Every schedule generated, in order: the column pool the nodes share.
-    pool: Vec<Column>,
-    /// A schedule is new unless the pool holds it at the same cost: pricing can return a
+    /// A schedule is new unless the master holds it at the same cost: pricing can return a
     /// schedule already there at a lower cost than an initial column was given (its own slack
     /// and auxiliary columns set better than the roster's least values), and that cheaper
     /// copy must enter or column generation stalls.
@@ -387,7 +392,6 @@ impl<'a, 'p> Engine<'a, 'p> {
             shape,
             pricers,
             pricing_cfg,
-            pool: Vec::new(),
             seen: BTreeSet::new(),
             t0,
             last_progress: 0.0,
@@ -396,7 +400,7 @@ impl<'a, 'p> Engine<'a, 'p> {
 
     /// A progress line on stderr (target `roster::progress`), at most every
     /// [`PROGRESS_EVERY`] seconds unless `now`.
-    fn progress(&mut self, out: &Decomposition, what: &str, bound: f64, now: bool) {
+    fn progress(&mut self, out: &Decomposition, columns: usize, what: &str, bound: f64, now: bool) {
         let t = self.elapsed();
         if now || t - self.last_progress >= PROGRESS_EVERY {
             self.last_progress = t;
@@ -404,7 +408,7 @@ impl<'a, 'p> Engine<'a, 'p> {
                 target: "roster::progress",
                 "decompose {t:.1} s: {what}, {} rounds, {} columns, {} nodes, bound {bound:.4}",
                 out.rounds,
-                self.pool.len(),
+                columns,
                 out.nodes
             );
         }
@@ -414,13 +418,13 @@ impl<'a, 'p> Engine<'a, 'p> {
         self.t0.elapsed().as_secs_f64()
     }
 
-    /// Add a schedule to the pool and to `master`, unless the pool holds it already.
+    /// Add a schedule to `master` (which holds every column generated: the pool all nodes
+    /// share), unless it holds it already.
     fn add(&mut self, master: &mut MasterLp, c: Column) -> bool {
         let new = self
             .seen
             .insert((c.employee, c.slots.clone(), (c.cost * 1e6).round() as i64));
         if new {
-            self.pool.push(c.clone());
             master.add(c);
         }
         new
@@ -525,7 +529,13 @@ impl<'a, 'p> Engine<'a, 'p> {
             }
             out.pricing_seconds += tp.elapsed().as_secs_f64();
             node.bound = node.bound.max(lagrangian);
-            self.progress(out, "column generation", node.bound, false);
+            self.progress(
+                out,
+                master.columns.len(),
+                "column generation",
+                node.bound,
+                false,
+            );
             tracing::debug!(
                 round = out.rounds,
                 master = sol.objective,
