@@ -25,13 +25,24 @@ use crate::model::{ColKind, ModelIr};
 /// Whether the labeling pricer covers every employee's rules in `p` (one shift a day hard,
 /// and a labeling face for every active per-employee rule): then pricing needs no MILP.
 pub fn covers(p: &Problem) -> bool {
-    p.rules.is_hard(RuleId::C5)
-        && (0..p.employees.len() as u32).map(EmployeeIdx).all(|e| {
-            p.rules
-                .iter()
-                .filter(|r| r.scope() == Scope::PerEmployee)
-                .all(|r| r.label_faces(p, e).is_some())
-        })
+    (0..p.employees.len() as u32)
+        .map(EmployeeIdx)
+        .all(|e| faces(p, e).is_some())
+}
+
+/// Every labeling face of `e`'s active per-employee rules, or `None` when one shift a day is
+/// not hard or some rule has no exact face.
+fn faces(p: &Problem, e: EmployeeIdx) -> Option<Vec<LabelFace>> {
+    if !p.rules.is_hard(RuleId::C5) {
+        return None;
+    }
+    let mut faces = Vec::new();
+    for rule in p.rules.iter() {
+        if rule.scope() == Scope::PerEmployee {
+            faces.extend(rule.label_faces(p, e)?);
+        }
+    }
+    Some(faces)
 }
 
 /// Labels one day may hold before the labeling gives up and the MILP prices instead.
@@ -192,15 +203,7 @@ impl Labeler {
     /// The labeler of `e` over its pricing model `ir`, or `None` when some active rule has no
     /// exact face or the model holds penalised slack (soft rows), which labels do not track.
     pub fn new(p: &Problem, e: EmployeeIdx, ir: &ModelIr) -> Option<Labeler> {
-        if !p.rules.is_hard(RuleId::C5) {
-            return None;
-        }
-        let mut faces = Vec::new();
-        for rule in p.rules.iter() {
-            if rule.scope() == Scope::PerEmployee {
-                faces.extend(rule.label_faces(p, e)?);
-            }
-        }
+        let faces = faces(p, e)?;
         let mut offset = None;
         for (i, c) in ir.cols.iter().enumerate() {
             match c.kind {
