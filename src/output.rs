@@ -186,6 +186,8 @@ pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
         "nodes": d.nodes,
         "openNodes": d.open_nodes,
         "diveSteps": d.dive_steps,
+        "neighbourhoods": d.neighbourhoods,
+        "neighbourhoodImprovements": d.neighbourhood_improvements,
         "pricingSeconds": d.pricing_seconds,
         "labelingPricings": d.labeling_pricings,
         "milpPricings": d.milp_pricings,
@@ -310,7 +312,7 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     if let Some(d) = &sol.decomposition {
         let _ = writeln!(
             o,
-            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps; \
+            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps, {} neighbourhoods ({} improving); \
              integer master {}; pricing {} by labeling, {} by MILP; time: pricing {:.2} s, master {:.2} s, \
              integer master {:.2} s, branching {:.2} s",
             d.rounds,
@@ -321,6 +323,8 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
             d.nodes,
             d.open_nodes,
             d.dive_steps,
+            d.neighbourhoods,
+            d.neighbourhood_improvements,
             if d.integer_master_optimal {
                 "optimal over the root columns"
             } else {

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use roster::check::check;
-use roster::decompose::pricing::{Pricer, Pricing, Restrict};
+use roster::decompose::pricing::{Effort, Pricer, Pricing, Restrict};
 use roster::domain::{Assignment, EmployeeIdx, FixedAssignment, Problem, Roster, ShiftIdx};
 use roster::generate::{generate, GenerateSpec};
 use roster::scoring::{FallbackScorer, PairScores};
@@ -59,7 +59,7 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             let big = 1e6;
             let milp = pr.price(&dual, big, &free, &cfg).unwrap();
             let labels = pr
-                .price_by_labeling(&dual, big, 3, &free)
+                .price_by_labeling(&dual, big, 3, &free, Effort::Exact)
                 .expect("labeling decides");
             let (m, l) = match (least(&milp), least(&labels)) {
                 (Some(m), Some(l)) => (m, l),
@@ -68,13 +68,40 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
                 (m, l) => panic!("employee {ei}: MILP {m:?} vs labeling {l:?}"),
             };
             assert!(close(m, l), "employee {ei}: MILP {m} vs labeling {l}");
+            // The heuristic pass proves nothing, never beats the least reduced cost, and
+            // finds schedules that keep every rule; heuristic-first is exact once it claims
+            // a bound.
+            let quick = pr
+                .price_by_labeling(&dual, big, 3, &free, Effort::Heuristic)
+                .expect("labeling decides");
+            let first = pr
+                .price_by_labeling(&dual, big, 3, &free, Effort::HeuristicFirst)
+                .expect("labeling decides");
+            let mut checked: Vec<&roster::decompose::pricing::Priced> = Vec::new();
+            for pricing in [&quick, &first] {
+                match pricing {
+                    Pricing::Columns(list) => {
+                        let best = &list[0];
+                        assert!(best.reduced_cost >= l - 1e-6, "employee {ei}: below exact");
+                        if best.reduced_cost_bound.is_finite() {
+                            assert!(close(best.reduced_cost, l), "employee {ei}: claimed bound");
+                        }
+                        checked.extend(list);
+                    }
+                    Pricing::Unknown { bound } => assert_eq!(*bound, f64::NEG_INFINITY),
+                    Pricing::NoneNegative { .. } => {
+                        panic!("employee {ei}: a heuristic pass claims no column")
+                    }
+                }
+            }
             let Pricing::Columns(list) = &labels else {
                 unreachable!()
             };
-            for (i, c) in list.iter().enumerate() {
-                if i > 0 {
-                    assert!(c.reduced_cost >= list[i - 1].reduced_cost - 1e-9);
-                }
+            for pair in list.windows(2) {
+                assert!(pair[1].reduced_cost >= pair[0].reduced_cost - 1e-9);
+            }
+            checked.extend(list);
+            for c in checked {
                 let roster = Roster::new(
                     c.slots
                         .iter()
@@ -97,7 +124,9 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             let at = m + big; // the cheapest schedule's own cost minus its duals
             for (mu, expect) in [(at + 0.5, true), (at - 0.5, false)] {
                 let milp = pr.price(&dual, mu, &free, &cfg).unwrap();
-                let labels = pr.price_by_labeling(&dual, mu, 3, &free).unwrap();
+                let labels = pr
+                    .price_by_labeling(&dual, mu, 3, &free, Effort::Exact)
+                    .unwrap();
                 assert_eq!(
                     least(&milp).is_some(),
                     expect,
@@ -221,6 +250,6 @@ fn labeling_declines_rules_it_cannot_represent() {
     let pr = Pricer::new(&p, EmployeeIdx(0), &score);
     assert!(!pr.has_labeling());
     assert!(pr
-        .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default())
+        .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default(), Effort::Exact)
         .is_none());
 }

@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 
 use super::master::{Column, MasterLp, MasterSolution};
-use super::pricing::Restrict;
+use super::pricing::{Effort, Restrict};
 use super::{DecomposeError, Decomposition, Engine, Incumbent, NodeEnd, NodeLp};
 use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::scoring::Scorer;
@@ -30,14 +30,18 @@ const DIVE_SHARE: f64 = 0.6;
 /// Share of the remaining search time a dive below a node may take (every
 /// [`HEURISTIC_EVERY`] nodes).
 const NODE_DIVE_SHARE: f64 = 0.1;
+/// How much more than its share of the dive's time (by employees fixed) a dive step may take.
+const DIVE_STEP_SLACK: f64 = 2.5;
 /// A schedule at or above this value in the master is fixed along with the dive's pick.
 const DIVE_FIX_AT: f64 = 0.6;
+/// Share of the search time left after the root dive that the neighbourhood search takes.
+const LNS_SHARE: f64 = 0.5;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
 
 /// What a branching decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Subject {
+pub(super) enum Subject {
     /// One slot.
     Slot(SlotIdx),
     /// One day: the employee's slots of that day (works one of them, or none).
@@ -46,10 +50,24 @@ enum Subject {
 
 /// One branching decision: employee `employee` works `subject` (`works`) or not.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Decision {
+pub(super) struct Decision {
     employee: EmployeeIdx,
     subject: Subject,
     works: bool,
+}
+
+/// The decisions that fix `e` to exactly the schedule `slots` (sorted): every slot `e` may
+/// work is forced or forbidden.
+pub(super) fn fix_schedule(engine: &Engine, e: EmployeeIdx, slots: &[SlotIdx]) -> Vec<Decision> {
+    engine.pricers[e.ix()]
+        .slots()
+        .into_iter()
+        .map(|s| Decision {
+            employee: e,
+            subject: Subject::Slot(s),
+            works: slots.binary_search(&s).is_ok(),
+        })
+        .collect()
 }
 
 struct Node {
@@ -159,17 +177,18 @@ fn integral_roster(x: &BTreeMap<Assignment, f64>) -> Roster {
 
 /// Close the master's columns that `decisions` exclude (and reopen the others), then run
 /// column generation under them until `deadline`, pruning against the incumbent.
-fn column_generation_under(
+pub(super) fn column_generation_under(
     engine: &mut Engine,
     master: &mut MasterLp,
     decisions: &[Decision],
     deadline: f64,
     incumbent: &Incumbent,
+    effort: Effort,
     out: &mut Decomposition,
 ) -> Result<NodeLp, DecomposeError> {
     let restrict = restrict_master(engine, master, decisions);
     let prune_at = incumbent.objective().map(|o| (o, out.integral_costs));
-    engine.column_generation(master, &restrict, deadline, prune_at, out)
+    engine.column_generation(master, &restrict, deadline, prune_at, effort, out)
 }
 
 /// The per-employee restrictions of `decisions`, applied to the master's columns.
@@ -226,7 +245,12 @@ pub(super) fn branch_and_price(
             start,
             Vec::new(),
             deadline,
+            Effort::HeuristicFirst,
         )?;
+        // Then neighbourhoods around the dive's roster: what the dive fixed, undone a few
+        // employees at a time.
+        let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * LNS_SHARE;
+        super::lns::neighbourhood_search(engine, out, incumbent, scorer, master, deadline)?;
     }
     let mut since_heuristic = 0;
     let mut pool_at_heuristic = master.columns.len();
@@ -256,6 +280,7 @@ pub(super) fn branch_and_price(
                     &node.decisions,
                     search_deadline,
                     incumbent,
+                    Effort::HeuristicFirst,
                     out,
                 )?;
                 match lp.end {
@@ -330,7 +355,15 @@ pub(super) fn branch_and_price(
                 engine.elapsed() + (search_deadline - engine.elapsed()) * NODE_DIVE_SHARE;
             let base = node.decisions.clone();
             dive(
-                engine, out, incumbent, scorer, master, solution, base, deadline,
+                engine,
+                out,
+                incumbent,
+                scorer,
+                master,
+                solution,
+                base,
+                deadline,
+                Effort::HeuristicFirst,
             )?;
         }
     }
@@ -362,7 +395,7 @@ pub(super) fn branch_and_price(
 /// forbidden), re-run column generation, and repeat until the master is integral — a roster,
 /// offered to the incumbent — or the dive fails (infeasible, pruned, out of time).
 #[allow(clippy::too_many_arguments)]
-fn dive(
+pub(super) fn dive(
     engine: &mut Engine,
     out: &mut Decomposition,
     incumbent: &mut Incumbent,
@@ -371,6 +404,7 @@ fn dive(
     start: MasterSolution,
     base: Vec<Decision>,
     deadline: f64,
+    effort: Effort,
 ) -> Result<(), DecomposeError> {
     let p = engine.problem;
     let mut solution = start;
@@ -421,26 +455,42 @@ fn dive(
             .filter(|(&e, &(v, _))| e == top || v >= DIVE_FIX_AT)
             .map(|(&e, &(_, i))| (e, i))
             .collect();
+        let unfixed = (p.employees.len() - fixed.len()).max(1);
+        let share = picks.len() as f64 / unfixed as f64;
         for (e, i) in picks {
-            let slots = master.columns[i].slots.clone();
             fixed.push(e);
-            for s in engine.pricers[e.ix()].slots() {
-                decisions.push(Decision {
-                    employee: e,
-                    subject: Subject::Slot(s),
-                    works: slots.binary_search(&s).is_ok(),
-                });
-            }
+            decisions.extend(fix_schedule(engine, e, &master.columns[i].slots));
         }
-        if engine.elapsed() >= deadline {
+        let now = engine.elapsed();
+        if now >= deadline {
             return Ok(());
         }
         out.dive_steps += 1;
-        let lp = column_generation_under(engine, master, &decisions, deadline, incumbent, out)?;
-        if lp.end != NodeEnd::Converged || incumbent.proven_by(lp.bound, out.integral_costs) {
+        // Each step gets its share of the time left (by the employees it fixes, with some
+        // slack): a step cut short still leaves a master LP solution to round and fix from,
+        // so the dive reaches a whole roster in time.
+        let step_deadline = deadline.min(now + (deadline - now) * (share * DIVE_STEP_SLACK));
+        let lp = column_generation_under(
+            engine,
+            master,
+            &decisions,
+            step_deadline,
+            incumbent,
+            effort,
+            out,
+        )?;
+        let usable = match lp.end {
+            NodeEnd::Converged => true,
+            NodeEnd::TimeLimit => engine.elapsed() < deadline,
+            NodeEnd::Pruned | NodeEnd::Infeasible => false,
+        };
+        if !usable || incumbent.proven_by(lp.bound, out.integral_costs) {
             return Ok(());
         }
-        solution = lp.solution.expect("a converged node has a solution");
+        match lp.solution {
+            Some(s) => solution = s,
+            None => return Ok(()),
+        }
     }
 }
 
@@ -453,7 +503,7 @@ fn pool_integer_master(
     scorer: &dyn Scorer,
     time_limit: f64,
 ) {
-    if let Some((chosen, _, _, _)) = master.solve_integer(time_limit) {
+    if let Some((chosen, _, _, _)) = master.solve_integer(time_limit, false) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         incumbent.offer(engine.problem, scorer, super::roster_of(&columns));
     }

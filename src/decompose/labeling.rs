@@ -16,6 +16,8 @@
 //! is the least reduced cost. Which rules it covers is each rule's own declaration
 //! ([`crate::constraints::Rule::label_faces`]); anything else stays with the MILP pricer.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use indexmap::IndexMap;
 
 use crate::constraints::{LabelFace, RuleId, Scope};
@@ -81,7 +83,7 @@ struct Groups {
 }
 
 /// The labeling pricer of one employee.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Labeler {
     days: usize,
     options: Vec<Vec<DayOption>>,
@@ -98,6 +100,9 @@ pub struct Labeler {
     run_cap: i32,
     /// Cost of the objective's constant column (and its index), if the model has one.
     offset: Option<(usize, f64)>,
+    /// Relaxable resources (bit `i`: budget `i`, bit `budgets + j`: day group `j`) that
+    /// an exact pass has needed so far: later passes track them from the start.
+    needed: AtomicU64,
 }
 
 /// A schedule the labeling found: its `x` columns and its cost under the priced costs.
@@ -120,6 +125,18 @@ pub enum LabelOutcome {
     NoneBelow,
     /// A day held more than [`LABEL_LIMIT`] labels: not decided.
     TooLarge,
+}
+
+/// Which labels a pass keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dominance {
+    /// Pareto dominance: every schedule under the cutoff survives, so the cheapest one found
+    /// is the least reduced cost.
+    Exact,
+    /// One label per state with its monotone components ignored (the cheapest): every
+    /// schedule found keeps every face, but a cheaper one may be lost. Fast columns while
+    /// column generation is far from converged; only an exact pass proves that none is left.
+    Heuristic,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -146,9 +163,11 @@ struct Layer {
 impl Layer {
     /// Keep `label` at `state` unless a label of the same group dominates it; drop the labels
     /// it dominates.
-    fn insert(&mut self, state: &[i32], label: Label, mono: &[usize]) {
-        let dominates =
-            |a: &[i32], ca: f64, b: &[i32], cb: f64| ca <= cb && mono.iter().all(|&k| a[k] <= b[k]);
+    fn insert(&mut self, state: &[i32], label: Label, mono: &[usize], dominance: Dominance) {
+        let by_cost_only = dominance == Dominance::Heuristic;
+        let dominates = |a: &[i32], ca: f64, b: &[i32], cb: f64| {
+            ca <= cb && (by_cost_only || mono.iter().all(|&k| a[k] <= b[k]))
+        };
         let mut key = state.to_vec();
         for &k in mono {
             key[k] = 0;
@@ -188,6 +207,50 @@ impl Layer {
         *live += 1;
     }
 }
+
+/// A budget's completion bound for one pricing pass (see [`Labeler::budget_completions`]).
+struct Completion {
+    /// State component of the budget's amount.
+    component: usize,
+    /// Last day the budget counts.
+    last: usize,
+    constant: i64,
+    min: Option<i64>,
+    max: Option<i64>,
+    /// Least and most a worked counted day adds.
+    w_lo: i64,
+    w_hi: i64,
+    stride: usize,
+    least: Vec<f64>,
+}
+
+impl Completion {
+    /// The least the days after `d` can add to a label of `state` (which has taken day `d`)
+    /// while its amount still reaches the budget's minimum and keeps its maximum.
+    fn least(&self, state: &[i32], d: usize) -> f64 {
+        if d >= self.last {
+            return f64::NEG_INFINITY; // closed: the amount no longer limits anything
+        }
+        let days_left = self.stride - 1 - (d + 1);
+        let total = self.constant + i64::from(state[self.component]);
+        let need = self.min.map_or(0, |m| (m - total).max(0));
+        let k_lo = match need {
+            0 => 0,
+            _ if self.w_hi <= 0 => return f64::INFINITY,
+            n => (n + self.w_hi - 1) / self.w_hi,
+        } as usize;
+        let k_hi = match self.max {
+            Some(m) if self.w_lo > 0 => (((m - total).max(0)) / self.w_lo) as usize,
+            _ => days_left,
+        }
+        .min(days_left);
+        let row = &self.least[(d + 1) * self.stride..];
+        (k_lo..=k_hi).map(|k| row[k]).fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// A schedule of one pass, with its shift (or none) on each day.
+type PathFound = (Labeled, Vec<Option<ShiftIdx>>);
 
 /// The column a worked shift uses on a day: `(x column, priced cost, slot)`.
 type Cheapest = (usize, f64, SlotIdx);
@@ -257,6 +320,7 @@ impl Labeler {
             groups: Vec::new(),
             run_cap: 1,
             offset,
+            needed: AtomicU64::new(0),
         };
         for face in faces {
             out.compile(face, n_shifts);
@@ -385,7 +449,15 @@ impl Labeler {
     /// The cheapest schedules whose cost (Σ `cost[col]` over their `x` columns + the
     /// objective constant) is below `cutoff`, at most `keep` of them, cheapest first. A column
     /// of infinite cost is never used; `force[d]` (when given) is the column day `d` must use,
-    /// and `must_work[d]` (when given and `true`) forbids a day off on `d`.
+    /// and `must_work[d]` (when given and `true`) forbids a day off on `d`. Only
+    /// [`Dominance::Exact`] proves that no schedule below the cutoff is missing.
+    ///
+    /// The exact pass relaxes state space decrementally: the budgets with only a maximum and
+    /// the day-group counts — the components that make Pareto fronts wide — are left out of
+    /// the state until the cheapest schedule found breaks one; that one is tracked and the
+    /// pass repeated. A relaxation's cheapest schedule that keeps every face is the true
+    /// cheapest, and a relaxation with nothing below the cutoff proves there is nothing.
+    /// Which resources an employee needed is remembered for the next pricing.
     pub fn price(
         &self,
         cost: &[f64],
@@ -393,7 +465,84 @@ impl Labeler {
         must_work: &[bool],
         cutoff: f64,
         keep: usize,
+        dominance: Dominance,
     ) -> LabelOutcome {
+        let all = self.relaxable();
+        let mut relaxed = match dominance {
+            Dominance::Exact => all & !self.needed.load(Ordering::Relaxed),
+            Dominance::Heuristic => 0,
+        };
+        loop {
+            let found = match self.pass(cost, force, must_work, cutoff, keep, dominance, relaxed) {
+                Ok(found) => found,
+                Err(outcome) => return outcome,
+            };
+            let broken = self.broken(&found[0].1, relaxed);
+            if broken == 0 {
+                let found: Vec<Labeled> = found
+                    .into_iter()
+                    .filter(|(_, shifts)| self.broken(shifts, relaxed) == 0)
+                    .map(|(l, _)| l)
+                    .collect();
+                return LabelOutcome::Found(found);
+            }
+            relaxed &= !broken;
+            self.needed.fetch_or(broken, Ordering::Relaxed);
+        }
+    }
+
+    /// Bits of the resources [`Self::price`] may relax: budgets with a maximum only and day
+    /// groups (at most 64; any further ones are always tracked).
+    fn relaxable(&self) -> u64 {
+        let mut bits = 0u64;
+        for (i, b) in self.budgets.iter().enumerate() {
+            if b.min.is_none() && i < 64 {
+                bits |= 1 << i;
+            }
+        }
+        for j in 0..self.groups.len() {
+            let i = self.budgets.len() + j;
+            if i < 64 {
+                bits |= 1 << i;
+            }
+        }
+        bits
+    }
+
+    /// The resources among `relaxed` that the day-by-day choices `shifts` break.
+    fn broken(&self, shifts: &[Option<ShiftIdx>], relaxed: u64) -> u64 {
+        let mut out = 0;
+        let mut rest = relaxed;
+        while rest != 0 {
+            let bit = rest & rest.wrapping_neg();
+            rest &= !bit;
+            let mut s = vec![0i32; self.width()];
+            s[0] = -1;
+            let keeps = shifts
+                .iter()
+                .enumerate()
+                .all(|(d, &t)| self.step(&mut s, d, t, relaxed & !bit));
+            if !keeps {
+                out |= bit;
+            }
+        }
+        out
+    }
+
+    /// One labeling pass with the resources in `relaxed` left out of the state: the
+    /// cheapest schedules below the cutoff with their day-by-day shifts (cheapest first, at
+    /// most `keep`), or the outcome when there is none.
+    #[allow(clippy::too_many_arguments)]
+    fn pass(
+        &self,
+        cost: &[f64],
+        force: &[Option<usize>],
+        must_work: &[bool],
+        cutoff: f64,
+        keep: usize,
+        dominance: Dominance,
+        relaxed: u64,
+    ) -> Result<Vec<PathFound>, LabelOutcome> {
         let days = self.days;
         let offset = self.offset.map_or(0.0, |(_, c)| c);
         // Cheapest option per (day, option): the column used if the shift is worked.
@@ -410,20 +559,36 @@ impl Labeler {
                     .collect()
             })
             .collect();
+        // Per day: the least cost of working it (∞: it cannot be worked) and whether it may
+        // be off.
+        let work_least: Vec<f64> = (0..days)
+            .map(|d| {
+                if self.fixed[d].is_some() {
+                    0.0
+                } else if let Some(Some(c)) = force.get(d) {
+                    cost[*c]
+                } else {
+                    best[d].iter().map(|b| b.1).fold(f64::INFINITY, f64::min)
+                }
+            })
+            .collect();
+        let may_rest: Vec<bool> = (0..days)
+            .map(|d| {
+                self.fixed[d].is_none()
+                    && force.get(d).copied().flatten().is_none()
+                    && !must_work.get(d).copied().unwrap_or(false)
+            })
+            .collect();
         // The least any days from `d` on can add: the completion bound.
         let mut least_after = vec![0.0f64; days + 1];
         for d in (0..days).rev() {
-            let here = if self.fixed[d].is_some() {
-                0.0
-            } else if let Some(Some(c)) = force.get(d) {
-                cost[*c]
-            } else if must_work.get(d).copied().unwrap_or(false) {
-                best[d].iter().map(|b| b.1).fold(f64::INFINITY, f64::min)
-            } else {
-                best[d].iter().map(|b| b.1).fold(0.0f64, f64::min)
+            let here = match may_rest[d] {
+                true => work_least[d].min(0.0),
+                false => work_least[d],
             };
             least_after[d] = least_after[d + 1] + here;
         }
+        let completions = self.budget_completions(&work_least, &may_rest);
         let width = self.width();
         let mut start = vec![0i32; width];
         start[0] = -1;
@@ -437,6 +602,7 @@ impl Labeler {
                 choice: OFF,
             },
             &mono,
+            dominance,
         );
         let mut layers: Vec<Vec<Label>> = Vec::with_capacity(days);
         let mut next_state = vec![0i32; width];
@@ -476,7 +642,13 @@ impl Labeler {
                         continue;
                     }
                     next_state.copy_from_slice(state);
-                    if !self.step(&mut next_state, d, shift) {
+                    if !self.step(&mut next_state, d, shift, relaxed) {
+                        continue;
+                    }
+                    if completions
+                        .iter()
+                        .any(|b| cost + b.least(&next_state, d) >= cutoff)
+                    {
                         continue;
                     }
                     let new = Label {
@@ -484,16 +656,16 @@ impl Labeler {
                         parent: li as u32,
                         choice,
                     };
-                    next.insert(&next_state, new, &mono);
+                    next.insert(&next_state, new, &mono, dominance);
                 }
             }
             if next.live > LABEL_LIMIT {
-                return LabelOutcome::TooLarge;
+                return Err(LabelOutcome::TooLarge);
             }
             layers.push(std::mem::take(&mut layer.labels));
             layer = next;
             if layer.live == 0 {
-                return LabelOutcome::NoneBelow;
+                return Err(LabelOutcome::NoneBelow);
             }
         }
         let mut finals: Vec<(usize, Label)> = layer
@@ -504,16 +676,79 @@ impl Labeler {
             .map(|(i, &l)| (i, l))
             .collect();
         finals.sort_by(|a, b| a.1.cost.total_cmp(&b.1.cost).then(a.0.cmp(&b.0)));
-        let found: Vec<Labeled> = finals
+        let found: Vec<PathFound> = finals
             .into_iter()
             .take(keep)
             .map(|(_, label)| self.path(&layers, label, &best))
             .collect();
         if found.is_empty() {
-            LabelOutcome::NoneBelow
+            Err(LabelOutcome::NoneBelow)
         } else {
-            LabelOutcome::Found(found)
+            Ok(found)
         }
+    }
+
+    /// A completion bound per budget that limits how many of its days are still worked
+    /// (a minimum, or a maximum over shifts that all weigh something): the cheapest way to
+    /// work `k` of the days left, for every `k`, by a small dynamic program over the day
+    /// costs alone (every other face relaxed). Near convergence the cutoff is close to the
+    /// least reduced cost, and a total-hours budget is what keeps a label from simply
+    /// taking every cheap day that follows.
+    fn budget_completions(&self, work_least: &[f64], may_rest: &[bool]) -> Vec<Completion> {
+        let days = self.days;
+        let mut out = Vec::new();
+        for (i, b) in self.budgets.iter().enumerate() {
+            let mut weights = (0..days).filter(|&d| b.counts[d]).flat_map(|d| {
+                let shifts: Vec<ShiftIdx> = match self.fixed[d] {
+                    Some(t) => vec![t],
+                    None => self.options[d].iter().map(|o| o.shift).collect(),
+                };
+                shifts.into_iter().map(|t| b.weight[t.ix()])
+            });
+            let Some(first) = weights.next() else {
+                continue;
+            };
+            let (w_lo, w_hi) = weights.fold((first, first), |(lo, hi), w| (lo.min(w), hi.max(w)));
+            let limits_min = b.min.is_some() && w_hi > 0;
+            let limits_max = b.max.is_some() && w_lo > 0;
+            if w_lo < 0 || !(limits_min || limits_max) {
+                continue;
+            }
+            // least[d * stride + k]: the cheapest days d.. with exactly k counted days worked.
+            let stride = days + 1;
+            let mut least = vec![f64::INFINITY; (days + 1) * stride];
+            least[days * stride] = 0.0;
+            for d in (0..days).rev() {
+                for k in 0..=(days - d) {
+                    let next = least[(d + 1) * stride + k];
+                    let here = if b.counts[d] {
+                        let work = match k {
+                            0 => f64::INFINITY,
+                            _ => least[(d + 1) * stride + k - 1] + work_least[d],
+                        };
+                        let rest = if may_rest[d] { next } else { f64::INFINITY };
+                        rest.min(work)
+                    } else if may_rest[d] {
+                        next + work_least[d].min(0.0)
+                    } else {
+                        next + work_least[d]
+                    };
+                    least[d * stride + k] = here;
+                }
+            }
+            out.push(Completion {
+                component: HEAD + i,
+                last: b.last as usize,
+                constant: b.constant,
+                min: b.min,
+                max: b.max,
+                w_lo,
+                w_hi,
+                stride,
+                least,
+            });
+        }
+        out
     }
 
     /// State components where less is never worse: budgets with a maximum only and day-group
@@ -530,29 +765,41 @@ impl Labeler {
             .collect()
     }
 
-    /// Walk a final label back to its schedule.
-    fn path(&self, layers: &[Vec<Label>], last: Label, best: &[Vec<Cheapest>]) -> Labeled {
+    /// Walk a final label back to its schedule (and its shift, or none, on each day).
+    fn path(
+        &self,
+        layers: &[Vec<Label>],
+        last: Label,
+        best: &[Vec<Cheapest>],
+    ) -> (Labeled, Vec<Option<ShiftIdx>>) {
         let (mut cols, mut slots) = (Vec::new(), Vec::new());
+        let mut shifts = vec![None; self.days];
         let mut label = last;
         for d in (0..self.days).rev() {
-            if label.choice != OFF && label.choice != LOCKED {
+            if label.choice == LOCKED {
+                shifts[d] = self.fixed[d];
+            } else if label.choice != OFF {
                 let (c, _, slot) = best[d][label.choice as usize];
                 cols.push(c);
                 slots.push(slot);
+                shifts[d] = Some(self.options[d][label.choice as usize].shift);
             }
             label = layers[d][label.parent as usize];
         }
         cols.reverse();
         slots.sort_unstable();
-        Labeled {
+        let labeled = Labeled {
             cols,
             slots,
             cost: last.cost,
-        }
+        };
+        (labeled, shifts)
     }
 
     /// Apply working `shift` (or a day off) on day `d` to `s`; `false` when a face forbids it.
-    fn step(&self, s: &mut [i32], d: usize, shift: Option<ShiftIdx>) -> bool {
+    /// The resources in `relaxed` (bits as in [`Self::relaxable`]) are neither counted nor
+    /// checked.
+    fn step(&self, s: &mut [i32], d: usize, shift: Option<ShiftIdx>, relaxed: u64) -> bool {
         let worked = shift.is_some();
         if let Some(t) = shift {
             if self.not_on[d][t.ix()] {
@@ -594,8 +841,9 @@ impl Labeler {
             }
         }
         s[0] = shift.map_or(0, |t| t.0 as i32 + 1);
+        let skip = |i: usize| i < 64 && relaxed & (1 << i) != 0;
         for (i, b) in self.budgets.iter().enumerate() {
-            if !b.counts[d] {
+            if !b.counts[d] || skip(i) {
                 continue;
             }
             let v = &mut s[HEAD + i];
@@ -617,6 +865,9 @@ impl Labeler {
         }
         let g0 = HEAD + self.budgets.len();
         for (i, g) in self.groups.iter().enumerate() {
+            if skip(self.budgets.len() + i) {
+                continue;
+            }
             let Some(k) = g.group_of[d] else { continue };
             let (count, flag) = (g0 + 2 * i, g0 + 2 * i + 1);
             if worked && s[flag] == 0 {

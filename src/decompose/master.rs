@@ -367,12 +367,18 @@ impl<'s> MasterLp<'s> {
     }
 
     /// Solve the master as a MILP over the columns generated so far (price-and-branch):
-    /// the best roster these schedules make, with HiGHS's objective and bound.
-    pub fn solve_integer(&self, time_limit: f64) -> Option<(Vec<usize>, f64, f64, bool)> {
+    /// the best roster these schedules make, with HiGHS's objective and bound. With
+    /// `only_open`, the columns [`MasterLp::restrict`] closed stay out.
+    pub fn solve_integer(
+        &self,
+        time_limit: f64,
+        only_open: bool,
+    ) -> Option<(Vec<usize>, f64, f64, bool)> {
         let (mut pb, coupling, convexity) = self.shape.build(true);
-        for c in &self.columns {
+        for (c, &open) in self.columns.iter().zip(&self.open) {
             let factors = self.shape.column_factors(c, &coupling, &convexity);
-            pb.add_integer_column(c.cost, 0.0..=1.0, factors);
+            let hi = if open || !only_open { 1.0 } else { 0.0 };
+            pb.add_integer_column(c.cost, 0.0..=hi, factors);
         }
         let mut model = pb.optimise(Sense::Minimise);
         configure(&mut model, &self.cfg, time_limit);

@@ -16,6 +16,7 @@
 
 mod branch;
 pub mod labeling;
+mod lns;
 pub mod master;
 pub mod pricing;
 
@@ -32,7 +33,7 @@ use crate::heuristics::{construct, Construction};
 use crate::model::{BackendError, BuildMode, ModelIr};
 use crate::scoring::{PairScores, Scorer};
 use master::{Column, MasterLp, MasterShape, MasterSolution};
-use pricing::{Pricer, Pricing, Restrict};
+use pricing::{Effort, Pricer, Pricing, Restrict};
 
 /// Schedules one labeling pass may return for an employee: several columns per round cut the
 /// rounds column generation needs.
@@ -44,7 +45,12 @@ const ENTER: f64 = -1e-6;
 /// Share of the time limit column generation may take before the integer master runs.
 pub const ROOT_SHARE: f64 = 0.75;
 /// Share of the time limit the root's integer master may take.
-const ROOT_INTEGER_SHARE: f64 = 0.1;
+const ROOT_INTEGER_SHARE: f64 = 0.05;
+/// With heuristic pricing first, every this many rounds one round prices exactly.
+const EXACT_EVERY: usize = 8;
+/// When the root did not converge: share of the time limit the neighbourhood search may run
+/// until.
+const LNS_END_SHARE: f64 = 0.97;
 /// Seconds between two progress lines.
 const PROGRESS_EVERY: f64 = 2.0;
 /// Longest one pricing MILP may run.
@@ -110,6 +116,11 @@ pub struct Decomposition {
     pub open_nodes: usize,
     /// Column generations run by the dive (the primal heuristic of branch-and-price).
     pub dive_steps: usize,
+    /// Neighbourhoods the large neighbourhood search re-optimised (a few employees freed,
+    /// the others on their incumbent schedule).
+    pub neighbourhoods: usize,
+    /// Neighbourhoods that improved the incumbent.
+    pub neighbourhood_improvements: usize,
     /// Seconds in pricing (labeling and MILPs).
     pub pricing_seconds: f64,
     /// Pricing problems the labeling pricer decided.
@@ -191,6 +202,8 @@ pub fn solve_from(
         nodes: 0,
         open_nodes: 0,
         dive_steps: 0,
+        neighbourhoods: 0,
+        neighbourhood_improvements: 0,
         pricing_seconds: 0.0,
         labeling_pricings: 0,
         milp_pricings: 0,
@@ -231,8 +244,14 @@ pub fn solve_from(
         }
     }
     let none = vec![Restrict::default(); p.employees.len()];
-    let root =
-        engine.column_generation(&mut master, &none, time_limit * ROOT_SHARE, None, &mut out)?;
+    let root = engine.column_generation(
+        &mut master,
+        &none,
+        time_limit * ROOT_SHARE,
+        None,
+        Effort::HeuristicFirst,
+        &mut out,
+    )?;
     out.root_status = match root.end {
         NodeEnd::Converged => RootStatus::Converged,
         NodeEnd::Infeasible => RootStatus::Infeasible,
@@ -260,10 +279,14 @@ pub fn solve_from(
         .min(time_limit * ROOT_INTEGER_SHARE)
         .max(1.0);
     let mut incumbent = Incumbent::default();
-    for r in seeds {
-        incumbent.offer(p, scorer, r.clone());
+    // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
+    // needs one even when the root has no dive).
+    for r in &starts {
+        if check(p, r, scorer).feasible {
+            incumbent.offer(p, scorer, r.clone());
+        }
     }
-    if let Some((chosen, _, _, proven)) = master.solve_integer(left) {
+    if let Some((chosen, _, _, proven)) = master.solve_integer(left, false) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         if incumbent.offer(p, scorer, roster_of(&columns)) {
             out.integer_master_optimal = proven;
@@ -281,6 +304,36 @@ pub fn solve_from(
             &mut master,
             solution,
             time_limit,
+        )?;
+        out.branch_seconds = tb.elapsed().as_secs_f64();
+    } else if out.root_status == RootStatus::TimeLimit {
+        // No bound to branch on, but the root's LP still leads a dive to a roster (heuristic
+        // pricing: no proof is wanted), and the columns so far improve it a few employees at
+        // a time.
+        let tb = Instant::now();
+        if let Some(solution) = root.solution {
+            let deadline = t0.elapsed().as_secs_f64()
+                + (time_limit * LNS_END_SHARE - t0.elapsed().as_secs_f64()) * 0.5;
+            branch::dive(
+                &mut engine,
+                &mut out,
+                &mut incumbent,
+                scorer,
+                &mut master,
+                solution,
+                Vec::new(),
+                deadline,
+                Effort::Heuristic,
+            )?;
+        }
+        let deadline = time_limit * LNS_END_SHARE;
+        lns::neighbourhood_search(
+            &mut engine,
+            &mut out,
+            &mut incumbent,
+            scorer,
+            &mut master,
+            deadline,
         )?;
         out.branch_seconds = tb.elapsed().as_secs_f64();
     }
@@ -433,12 +486,16 @@ impl<'a, 'p> Engine<'a, 'p> {
     /// Column generation on `master` under per-employee `restrict`ions until it converges,
     /// `deadline` (seconds since the start) passes, or — with `prune_at = (incumbent,
     /// integral costs)` — the Lagrangian bound shows the node cannot beat the incumbent.
+    /// With [`Effort::Heuristic`] it ends when heuristic pricing finds no column, and its
+    /// bound is only what a Lagrangian bound happened to prove.
+    #[allow(clippy::too_many_arguments)]
     fn column_generation(
         &mut self,
         master: &mut MasterLp,
         restrict: &[Restrict],
         deadline: f64,
         prune_at: Option<(f64, bool)>,
+        effort: Effort,
         out: &mut Decomposition,
     ) -> Result<NodeLp, DecomposeError> {
         let mut node = NodeLp {
@@ -446,11 +503,23 @@ impl<'a, 'p> Engine<'a, 'p> {
             bound: f64::NEG_INFINITY,
             solution: None,
         };
+        let mut since_exact = 0;
         loop {
             let left = deadline - self.elapsed();
             if left <= 0.0 {
                 return Ok(node);
             }
+            // Heuristic rounds prove nothing: every few rounds one exact round, so that a
+            // Lagrangian bound exists whenever the time limit stops column generation.
+            let round_effort = match effort {
+                Effort::HeuristicFirst if since_exact + 1 >= EXACT_EVERY => Effort::Exact,
+                e => e,
+            };
+            since_exact = if round_effort == Effort::Exact {
+                0
+            } else {
+                since_exact + 1
+            };
             let tm = Instant::now();
             let Some(sol) = master.solve(left) else {
                 // HiGHS stops at the time limit with a status that is not optimal.
@@ -475,7 +544,7 @@ impl<'a, 'p> Engine<'a, 'p> {
                 .map(|pr| {
                     let mu = sol.convexity_duals[pr.employee.ix()];
                     let r = &restrict[pr.employee.ix()];
-                    pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING, r)
+                    pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING, r, round_effort)
                 })
                 .collect();
             let mut fresh = Vec::new();
@@ -547,12 +616,14 @@ impl<'a, 'p> Engine<'a, 'p> {
             // the master objective (then the restricted master is already LP-optimal; what
             // pricing still returns are degenerate columns of round-off reduced cost).
             let met = node.bound >= sol.objective - 1e-6 * sol.objective.abs().max(1.0);
-            let converged = (added == 0 && exact) || met;
+            let converged = (added == 0 && (exact || effort == Effort::Heuristic)) || met;
             let artificial = sol.artificial > 1e-6;
             node.solution = Some(sol);
             if converged {
-                let objective = node.solution.as_ref().map_or(f64::NAN, |s| s.objective);
-                node.bound = node.bound.max(objective);
+                if exact || met {
+                    let objective = node.solution.as_ref().map_or(f64::NAN, |s| s.objective);
+                    node.bound = node.bound.max(objective);
+                }
                 node.end = if artificial {
                     NodeEnd::Infeasible
                 } else {

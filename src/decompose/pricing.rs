@@ -10,7 +10,7 @@
 //! re-priced through the model's rows, and the MILP takes over whenever labeling cannot
 //! decide (too many labels) or a schedule disagrees with the rows.
 
-use super::labeling::{LabelOutcome, Labeler};
+use super::labeling::{Dominance, LabelOutcome, Labeler};
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverConfig};
 use crate::model::highs_backend::{self, BackendError};
 use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
@@ -32,6 +32,20 @@ pub struct Pricer<'p> {
     pub broken: bool,
     /// The labeling pricer, when every active rule has a labeling face.
     labeler: Option<Labeler>,
+}
+
+/// How hard labeling prices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effort {
+    /// The exact pass only: the least reduced cost, proven.
+    Exact,
+    /// A [`Dominance::Heuristic`] pass first, whose schedules are returned when it finds any
+    /// (with a reduced-cost bound of −∞: nothing is proven); the exact pass otherwise. What
+    /// column generation uses when it must end with a bound.
+    HeuristicFirst,
+    /// The heuristic pass alone ([`Pricing::Unknown`] when it finds nothing): for searches
+    /// that need good LP solutions fast and no bound, such as dives.
+    Heuristic,
 }
 
 /// Branching decisions on one employee's slots: the schedules of a branch-and-price node.
@@ -136,12 +150,14 @@ impl<'p> Pricer<'p> {
 
     /// Price by labeling, at most `keep` schedules; `None` when there is no labeler, the
     /// labels overflow, or a schedule disagrees with the rows (then the MILP must price).
+    /// `effort` says which passes run (see [`Effort`]).
     pub fn price_by_labeling(
         &self,
         dual: &dyn Fn(Assignment) -> f64,
         convexity: f64,
         keep: usize,
         restrict: &Restrict,
+        effort: Effort,
     ) -> Option<Pricing> {
         let labeler = self.labeler.as_ref()?;
         let mut cost: Vec<f64> = self.lp.cols.iter().map(|c| c.cost).collect();
@@ -177,16 +193,37 @@ impl<'p> Pricer<'p> {
             }
         }
         let cutoff = convexity - CUTOFF_MARGIN;
-        let found = match labeler.price(&cost, &force, &must_work, cutoff, keep) {
-            LabelOutcome::Found(found) => found,
-            LabelOutcome::NoneBelow => {
-                return Some(Pricing::NoneNegative {
-                    bound: -CUTOFF_MARGIN,
+        let quick = match effort {
+            Effort::Exact => LabelOutcome::NoneBelow,
+            _ => labeler.price(
+                &cost,
+                &force,
+                &must_work,
+                cutoff,
+                keep,
+                Dominance::Heuristic,
+            ),
+        };
+        let (found, best) = match quick {
+            LabelOutcome::Found(found) => (found, f64::NEG_INFINITY),
+            _ if effort == Effort::Heuristic => {
+                return Some(Pricing::Unknown {
+                    bound: f64::NEG_INFINITY,
                 })
             }
-            LabelOutcome::TooLarge => return None,
+            _ => match labeler.price(&cost, &force, &must_work, cutoff, keep, Dominance::Exact) {
+                LabelOutcome::Found(found) => {
+                    let best = found[0].cost - convexity;
+                    (found, best)
+                }
+                LabelOutcome::NoneBelow => {
+                    return Some(Pricing::NoneNegative {
+                        bound: -CUTOFF_MARGIN,
+                    })
+                }
+                LabelOutcome::TooLarge => return None,
+            },
         };
-        let best = found[0].cost - convexity;
         let mut out = Vec::with_capacity(found.len());
         for l in found {
             // The rows judge the schedule: it must keep every hard row, and cost what the
