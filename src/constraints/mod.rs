@@ -331,6 +331,14 @@ pub trait Rule: Send + Sync + fmt::Debug {
     ) -> bool {
         true
     }
+    /// Whether a refusal by [`Rule::admits`] is final: no further work makes the schedule
+    /// acceptable again (maximum rules — hours, streaks, rest, counts, requests), so a shift it
+    /// refuses on top of the locked work alone is in no roster that keeps the (hard) rule.
+    /// The incremental pool trimming relies on it. `false` for rules whose refusal more work
+    /// can undo (C10: a break too short is closed by working through it).
+    fn refusal_is_final(&self) -> bool {
+        false
+    }
     /// What this per-employee rule means to the labeling pricer for `e` ([`LabelFace`]): the
     /// shapes that forbid exactly what its rows forbid, or `None` when it has no exact shape
     /// (the decomposition then prices with the MILP). An empty list: the `x` columns and their
@@ -399,8 +407,7 @@ impl RuleSet {
         self.get(id).is_some_and(|r| r.mode().is_hard())
     }
 
-    /// Whether `e` may be placed on `s` under every active filter rule (C6, C7), and is not
-    /// already locked elsewhere that day when one shift per day is hard.
+    /// Whether `e` may be placed on `s` under every active filter rule (C6, C7, hard C12).
     pub fn allows(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> bool {
         self.iter().all(|r| r.allows(p, e, s))
     }

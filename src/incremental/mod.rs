@@ -307,6 +307,11 @@ pub struct Prepared {
     pub previous: Vec<Placement>,
     /// Classification counts (full-roster mode).
     pub classification: Option<Classification>,
+    /// Ids of the pool employees left out of the window problem because they can fill none
+    /// of its slots (nor does their locked work alone break a hard rule): they can only ever
+    /// work their locked shifts, so they change no decision, and the empty-slots request
+    /// written from this one leaves them out (see `window::pool_keep`).
+    pub left_out: Vec<String>,
     /// The request's roster request, without a locked context of its own.
     pub request_data: Value,
     /// The workforce changes as given (for the empty-slots request written from this one).
@@ -336,6 +341,18 @@ pub fn load(value: &Value) -> Result<Prepared, InputErrors> {
                     .into(),
             }],
         }),
+    }
+}
+
+/// [`load`] without trimming the pool: the window problem keeps every pool employee, also
+/// those who can fill no open position. For comparisons (tests, diagnostics): solving it gives
+/// the same decisions; its objective also counts the constant soft penalties of those
+/// employees' locked work.
+pub fn load_untrimmed(value: &Value) -> Result<Prepared, InputErrors> {
+    match detect(value)? {
+        RequestKind::FullRoster => build::load_full_roster_with(value, false),
+        RequestKind::EmptySlots => build::load_empty_slots_with(value, false),
+        RequestKind::Fresh | RequestKind::Tasks => load(value),
     }
 }
 

@@ -161,6 +161,19 @@ pub struct ModelIr<'p> {
     day_worked: BTreeMap<(EmployeeIdx, Day), ColId>,
 }
 
+/// The model's variable filter: whether the pair `(e, s)` gets an `x` column — every filter
+/// rule allows it ([`crate::constraints::RuleSet::allows`]: C6, C7, hard C12) and `e` has no
+/// locked shift that day while one shift per day (C5) is hard (`locked_under_c5`). Shared
+/// with the incremental pool trimming, so both leave out exactly the same pairs.
+pub fn column_allowed(
+    problem: &Problem,
+    e: EmployeeIdx,
+    s: SlotIdx,
+    locked_under_c5: bool,
+) -> bool {
+    !locked_under_c5 && problem.rules.allows(problem, e, s)
+}
+
 impl<'p> ModelIr<'p> {
     /// An empty model over `employees` with the `x` columns of every allowed pair; `score`
     /// gives the affinity of a pair.
@@ -171,14 +184,30 @@ impl<'p> ModelIr<'p> {
         mode: BuildMode,
     ) -> Self {
         let days = problem.horizon.days as usize;
-        let fixed = problem.fixed_shifts();
+        // Only the model's employees get their locked shifts and day lists: a group model of
+        // the warm start's rounds (three employees of hundreds) pays for three.
+        let mut member = vec![false; problem.employees.len()];
+        for e in &employees {
+            member[e.ix()] = true;
+        }
+        let fixed = problem.fixed_shifts_of(&member);
+        let day_vars = member
+            .iter()
+            .map(|&m| {
+                if m {
+                    vec![Vec::new(); days]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         let mut m = ModelIr {
             problem,
             cols: Vec::new(),
             rows: Vec::new(),
             broken_constants: Vec::new(),
             mode,
-            day_vars: vec![vec![Vec::new(); days]; problem.employees.len()],
+            day_vars,
             slot_vars: vec![Vec::new(); problem.slots.len()],
             fixed,
             employees,
@@ -191,10 +220,8 @@ impl<'p> ModelIr<'p> {
             let e = m.employees[i];
             for (si, slot) in problem.slots.iter().enumerate() {
                 let s = SlotIdx(si as u32);
-                if !problem.rules.allows(problem, e, s) {
-                    continue;
-                }
-                if one_shift_hard && m.fixed[e.ix()].contains_key(&slot.day) {
+                let locked_that_day = m.fixed[e.ix()].contains_key(&slot.day);
+                if !column_allowed(problem, e, s, locked_that_day && one_shift_hard) {
                     continue;
                 }
                 let cost = match mode {
