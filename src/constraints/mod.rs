@@ -209,8 +209,24 @@ pub struct Schedules {
 impl Schedules {
     /// Empty schedules with the locked assignments of the problem.
     pub fn with_fixed(p: &Problem) -> Self {
-        let mut shifts = vec![vec![Vec::new(); p.horizon.days as usize]; p.employees.len()];
-        for f in &p.locked.fixed {
+        Self::with_fixed_of(p, &vec![true; p.employees.len()])
+    }
+
+    /// [`Schedules::with_fixed`] of the employees with `keep[e]` only (the others work
+    /// nothing).
+    pub fn with_fixed_of(p: &Problem, keep: &[bool]) -> Self {
+        let days = p.horizon.days as usize;
+        let mut shifts: Vec<Vec<Vec<ShiftIdx>>> = keep
+            .iter()
+            .map(|&k| {
+                if k {
+                    vec![Vec::new(); days]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        for f in p.locked.fixed.iter().filter(|f| keep[f.employee.ix()]) {
             shifts[f.employee.ix()][f.day as usize].push(f.shift);
         }
         Schedules { shifts }

@@ -14,7 +14,7 @@ use crate::domain::{
     Day, EmployeeHistory, EmployeeIdx, FixedAssignment, Horizon, Problem, Roster, ShiftIdx,
     SlotIdx, DAY_MINUTES,
 };
-use crate::model::ir::column_allowed;
+use crate::model::ir::could_fill;
 
 /// The problem restricted to the days `from..` of `full`, over the `keep` employees (indices
 /// of `full`, in that order): no slots and an empty locked context yet. Unavailable days and
@@ -318,27 +318,8 @@ pub(crate) fn parse_locked_shifts(s: &str) -> Vec<(Day, &str)> {
         .collect()
 }
 
-/// Whether employee `e` of `p` could fill slot `s` in some roster that keeps every hard rule,
-/// judged on its locked shifts (`locked`, [`Schedules::with_fixed`]) plus `s` alone: the
-/// model's own variable filter ([`column_allowed`]: C6, C7, hard C12, hard C5 against a
-/// locked shift), its one-person-per-shift row (the same shift locked that day), and every
-/// hard rule whose refusal is final ([`crate::constraints::Rule::refusal_is_final`]: C2, C3,
-/// C4, C5, C8, C9, C11, C12, C13 — more work never undoes it, so a slot refused on top of the
-/// locked work alone is refused on top of any roster).
-pub(crate) fn could_fill(p: &Problem, locked: &Schedules, e: EmployeeIdx, s: SlotIdx) -> bool {
-    let slot = &p.slots[s.ix()];
-    let on_day = locked.on(e, slot.day);
-    let c5 = !on_day.is_empty() && p.rules.is_hard(RuleId::C5);
-    column_allowed(p, e, s, c5)
-        && !on_day.contains(&slot.shift)
-        && p.rules
-            .iter()
-            .filter(|r| r.mode().is_hard() && r.refusal_is_final())
-            .all(|r| r.admits(p, locked, e, slot.day, slot.shift))
-}
-
 /// Per employee of the window problem `p`: whether it stays in the pool. An employee stays
-/// when it could fill some slot ([`could_fill`]) or when its locked work alone already breaks
+/// when it could fill some slot ([`could_fill`], the model's own column filter) or when its locked work alone already breaks
 /// a hard rule (so that the window problem stays infeasible, with its explanation). Everyone
 /// else can only ever work its locked shifts: leaving it out changes no decision, only drops
 /// the constant soft penalties of its locked work from the objective (both modes trim the
@@ -546,6 +527,17 @@ mod tests {
                 _ => assert!(!base.is_empty(), "E4's locked work breaks C2"),
             }
         }
+        // The model gives a pair its locked work rules out no column: E1 gets the night only.
+        let m = crate::model::ModelIr::compact(&p, &|_, _| 0.0, crate::model::BuildMode::Normal);
+        let cols: Vec<(u32, u32)> = m
+            .cols
+            .iter()
+            .filter_map(|c| match c.kind {
+                crate::model::ColKind::Assign(a) => Some((a.employee.0, a.slot.0)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cols, [(1, 1), (3, 0), (3, 1)]);
         let mut trimmed = p.clone();
         assert_eq!(trim_pool(&mut trimmed), ["E0", "E2"]);
         let ids: Vec<&str> = trimmed.employees.iter().map(|e| e.id.as_str()).collect();

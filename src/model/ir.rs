@@ -9,8 +9,10 @@
 use std::collections::BTreeMap;
 
 use super::{LinearProgram, LpCol, LpRow};
-use crate::constraints::{Mode, RuleId};
-use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
+use crate::constraints::{Mode, RuleId, Schedules};
+use crate::domain::{
+    Assignment, Day, EmployeeHistory, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx,
+};
 
 /// Index of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -174,6 +176,27 @@ pub fn column_allowed(
     !locked_under_c5 && problem.rules.allows(problem, e, s)
 }
 
+/// Whether employee `e` could fill slot `s` in some roster that keeps every hard rule, judged
+/// on its locked shifts (`locked`, [`Schedules::with_fixed`]) plus `s` alone: the variable
+/// filter ([`column_allowed`]: C6, C7, hard C12, hard C5 against a locked shift), the
+/// one-person-per-shift row (the same shift locked that day), and every hard rule whose
+/// refusal is final ([`crate::constraints::Rule::refusal_is_final`]: C2, C3, C4, C5, C8, C9,
+/// C11, C12, C13 — more work never undoes it, so a slot refused on top of the locked work
+/// alone is refused on top of any roster). The model gives such a pair no column (its `x`
+/// could only be 0), and the incremental pool trimming leaves out whoever can fill no slot.
+pub fn could_fill(problem: &Problem, locked: &Schedules, e: EmployeeIdx, s: SlotIdx) -> bool {
+    let slot = &problem.slots[s.ix()];
+    let on_day = locked.on(e, slot.day);
+    let c5 = !on_day.is_empty() && problem.rules.is_hard(RuleId::C5);
+    column_allowed(problem, e, s, c5)
+        && !on_day.contains(&slot.shift)
+        && problem
+            .rules
+            .iter()
+            .filter(|r| r.mode().is_hard() && r.refusal_is_final())
+            .all(|r| r.admits(problem, locked, e, slot.day, slot.shift))
+}
+
 impl<'p> ModelIr<'p> {
     /// An empty model over `employees` with the `x` columns of every allowed pair; `score`
     /// gives the affinity of a pair.
@@ -216,12 +239,29 @@ impl<'p> ModelIr<'p> {
         };
         let one_shift_hard = problem.rules.is_hard(RuleId::C5);
         let aff = problem.config.affinity_weight;
+        // Employees with locked work (an incremental window) get no column for a slot their
+        // locked work alone rules out for good ([`could_fill`]): on the incremental benchmark
+        // most of the pool has its weekly hours nearly used up. Not in the elastic model, which
+        // must be able to break those rules to explain an infeasibility.
+        let locked = (mode == BuildMode::Normal)
+            .then(|| Schedules::with_fixed_of(problem, &member))
+            .filter(|_| !problem.locked.fixed.is_empty() || !problem.locked.history.is_empty());
+        let no_history = EmployeeHistory::default();
         for i in 0..m.employees.len() {
             let e = m.employees[i];
+            let judged = locked
+                .as_ref()
+                .filter(|_| !m.fixed[e.ix()].is_empty() || *problem.history(e) != no_history);
             for (si, slot) in problem.slots.iter().enumerate() {
                 let s = SlotIdx(si as u32);
-                let locked_that_day = m.fixed[e.ix()].contains_key(&slot.day);
-                if !column_allowed(problem, e, s, locked_that_day && one_shift_hard) {
+                let allowed = match judged {
+                    Some(l) => could_fill(problem, l, e, s),
+                    None => {
+                        let locked_that_day = m.fixed[e.ix()].contains_key(&slot.day);
+                        column_allowed(problem, e, s, locked_that_day && one_shift_hard)
+                    }
+                };
+                if !allowed {
                     continue;
                 }
                 let cost = match mode {
