@@ -1,8 +1,9 @@
 //! Incremental rostering on the issue's case, 500 employees × 31 days with part-day shifts
 //! (`SituationSpec::large`: a greedy_ml previous roster of ~15,000 assignments, departures
 //! freeing ~50 positions after a cutoff on day 10):
-//! classification + locked context, reading each request kind, the whole incremental solve in
-//! each mode, and the payload size of the empty-slots request against the full-roster one.
+//! classification + locked context (pool trimming included), reading each request kind, the
+//! whole incremental solve in each mode, and the payload size of the empty-slots request
+//! (only the trimmed pool travels) against the full-roster one.
 //! `cargo bench --bench incremental`.
 
 use std::time::Duration;
@@ -29,18 +30,22 @@ fn benches(c: &mut Criterion) {
             .len(),
     );
     eprintln!(
-        "situation: {} previous assignments, {} open positions; payload full {a} B, empty slots \
-         {b} B ({:.1} % smaller); without the shared requestData: previousRoster {pa} B, \
-         emptySlots + lockedContext {pb} B ({:.1} % smaller)",
+        "situation: {} previous assignments, {} open positions, pool {} employees of which {} \
+         left out (they can fill no open position); payload full {a} B, empty slots {b} B \
+         ({:.1} % smaller); previousRoster {pa} B, emptySlots + lockedContext {pb} B \
+         ({:.1} % smaller)",
         prep.classification.unwrap_or_default().previous,
         prep.problem.slots.iter().map(|s| s.headcount).sum::<u32>(),
+        prep.problem.employees.len() + prep.left_out.len(),
+        prep.left_out.len(),
         100.0 * (1.0 - b as f64 / a as f64),
         100.0 * (1.0 - pb as f64 / pa as f64),
     );
 
     let mut g = c.benchmark_group("incremental_prepare");
     g.sample_size(20);
-    // The part the issue times: classification, pool, locked context (requestData read).
+    // The part the issue times: classification, pool (trimmed), locked context (requestData
+    // read).
     g.bench_function("classify_and_locked_context", |bench| {
         bench.iter_custom(|iters| {
             (0..iters)

@@ -22,7 +22,8 @@ use crate::scoring::{FallbackScorer, PairScores, Scorer};
 /// The construction made a better warm start by the employees' own MILPs
 /// ([`repair`]): first each employee it leaves breaking a hard rule is re-planned, then
 /// rounds re-plan groups of employees against the others while the objective falls. The
-/// repair runs until the first deadline, the rounds until the second.
+/// repair runs until the deadline, the rounds within their work budget (deterministic: the
+/// same input gives the same warm start, whatever the machine's load).
 /// A broken rule that names no employee (hard cover) is left to HiGHS; if HiGHS fails, the
 /// construction is kept as built.
 fn polish_warm_start(
@@ -31,7 +32,8 @@ fn polish_warm_start(
     roster: Roster,
     scores: &PairScores,
     scorer: &dyn Scorer,
-    (repair_deadline, improve_deadline): (Instant, Instant),
+    repair_deadline: Instant,
+    improve: repair::Budget,
 ) -> Roster {
     let report = check(p, &roster, scorer);
     let broken: Vec<EmployeeIdx> = report
@@ -44,7 +46,7 @@ fn polish_warm_start(
     let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
     let polished =
         repair::repair_per_employee(ir, &roster, &broken, &score, &p.config, repair_deadline)
-            .and_then(|r| repair::improve_by_groups(ir, r, &score, &p.config, improve_deadline));
+            .and_then(|r| repair::improve_by_groups(ir, r, &score, &p.config, improve));
     match polished {
         Ok(better) => better,
         Err(e) => {
@@ -57,9 +59,11 @@ fn polish_warm_start(
 /// Share of the time limit the MILP's warm start may take (construction stops there and the
 /// unfinished roster is dropped if it breaks a hard rule).
 pub const WARM_START_SHARE: f64 = 0.25;
-/// Share of the time limit the improvement rounds of the warm start may take (within
+/// Share of the time limit the improvement rounds of the warm start are budgeted for (within
 /// [`WARM_START_SHARE`]): they pay on large models, where HiGHS's search is slow, and cost
-/// time on small ones, where HiGHS's is fast.
+/// time on small ones, where HiGHS's is fast. The budget is work
+/// ([`repair::WORK_PER_SECOND`] units per second of this share), so the warm start does not
+/// depend on the machine's load; the warm-start deadline is only a safety cap.
 pub const IMPROVE_SHARE: f64 = 0.1;
 /// HiGHS always gets at least this long, however long the model build and warm start took.
 const MIN_SOLVER_SECONDS: f64 = 1.0;
@@ -396,11 +400,11 @@ fn solve_milp(
         Some(r) => Some(r),
         None => construction.map(|kind| {
             let r = construct_within(p, scores, kind, Some(warm_deadline));
-            let improve_deadline = (t0
-                + Duration::from_secs_f64(IMPROVE_SHARE * p.config.time_limit_seconds))
-            .max(Instant::now());
-            let deadlines = (warm_deadline, improve_deadline.min(warm_deadline));
-            polish_warm_start(p, &ir, r, scores, opts.scorer, deadlines)
+            let budget = repair::Budget::for_seconds(
+                IMPROVE_SHARE * p.config.time_limit_seconds,
+                warm_deadline,
+            );
+            polish_warm_start(p, &ir, r, scores, opts.scorer, warm_deadline, budget)
         }),
     };
     let warm_values = warm.as_ref().and_then(|r| {

@@ -197,6 +197,9 @@ impl Rule for Weekends {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, _t: ShiftIdx) -> bool {
         let Some(max) = self.limit(p, e) else {
             return true;

@@ -216,6 +216,9 @@ impl Rule for Requests {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, _s: &Schedules, e: EmployeeIdx, day: Day, t: ShiftIdx) -> bool {
         !Self::forbidden(p, e, day, t)
     }

@@ -114,6 +114,9 @@ impl Rule for MaxAssignments {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, _day: Day, _t: ShiftIdx) -> bool {
         self.limit(p, e)
             .is_none_or(|max| Self::count(p, s, e) < max)

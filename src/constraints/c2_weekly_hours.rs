@@ -114,6 +114,9 @@ impl Rule for WeeklyHours {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(
         &self,
         p: &Problem,

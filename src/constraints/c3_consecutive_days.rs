@@ -161,6 +161,9 @@ impl Rule for ConsecutiveDays {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, _t: ShiftIdx) -> bool {
         if s.works(e, day) {
             return true; // no new working day

@@ -246,6 +246,9 @@ impl Rule for Rest {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, t: ShiftIdx) -> bool {
         if self.conflict_with_history(p, e, t, day) {
             return false;

@@ -67,6 +67,9 @@ impl Rule for OneShiftPerDay {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, _p: &Problem, s: &Schedules, e: EmployeeIdx, day: Day, _t: ShiftIdx) -> bool {
         !s.works(e, day)
     }

@@ -244,6 +244,9 @@ impl Rule for TotalHours {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(
         &self,
         p: &Problem,

@@ -143,6 +143,9 @@ impl Rule for ShiftsPerType {
         }
     }
 
+    fn refusal_is_final(&self) -> bool {
+        true // more work never undoes a refusal
+    }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, _day: Day, t: ShiftIdx) -> bool {
         self.limit(p, e, t)
             .is_none_or(|limit| Self::worked(s, p, e, t) + Self::locked(p, e, t) < limit)

@@ -209,8 +209,24 @@ pub struct Schedules {
 impl Schedules {
     /// Empty schedules with the locked assignments of the problem.
     pub fn with_fixed(p: &Problem) -> Self {
-        let mut shifts = vec![vec![Vec::new(); p.horizon.days as usize]; p.employees.len()];
-        for f in &p.locked.fixed {
+        Self::with_fixed_of(p, &vec![true; p.employees.len()])
+    }
+
+    /// [`Schedules::with_fixed`] of the employees with `keep[e]` only (the others work
+    /// nothing).
+    pub fn with_fixed_of(p: &Problem, keep: &[bool]) -> Self {
+        let days = p.horizon.days as usize;
+        let mut shifts: Vec<Vec<Vec<ShiftIdx>>> = keep
+            .iter()
+            .map(|&k| {
+                if k {
+                    vec![Vec::new(); days]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        for f in p.locked.fixed.iter().filter(|f| keep[f.employee.ix()]) {
             shifts[f.employee.ix()][f.day as usize].push(f.shift);
         }
         Schedules { shifts }
@@ -331,6 +347,14 @@ pub trait Rule: Send + Sync + fmt::Debug {
     ) -> bool {
         true
     }
+    /// Whether a refusal by [`Rule::admits`] is final: no further work makes the schedule
+    /// acceptable again (maximum rules — hours, streaks, rest, counts, requests), so a shift it
+    /// refuses on top of the locked work alone is in no roster that keeps the (hard) rule.
+    /// The incremental pool trimming relies on it. `false` for rules whose refusal more work
+    /// can undo (C10: a break too short is closed by working through it).
+    fn refusal_is_final(&self) -> bool {
+        false
+    }
     /// What this per-employee rule means to the labeling pricer for `e` ([`LabelFace`]): the
     /// shapes that forbid exactly what its rows forbid, or `None` when it has no exact shape
     /// (the decomposition then prices with the MILP). An empty list: the `x` columns and their
@@ -399,8 +423,7 @@ impl RuleSet {
         self.get(id).is_some_and(|r| r.mode().is_hard())
     }
 
-    /// Whether `e` may be placed on `s` under every active filter rule (C6, C7), and is not
-    /// already locked elsewhere that day when one shift per day is hard.
+    /// Whether `e` may be placed on `s` under every active filter rule (C6, C7, hard C12).
     pub fn allows(&self, p: &Problem, e: EmployeeIdx, s: SlotIdx) -> bool {
         self.iter().all(|r| r.allows(p, e, s))
     }

@@ -513,9 +513,15 @@ impl Problem {
     /// Locked shifts of each employee inside the horizon: `fixed_by_employee[e][day]`, every
     /// locked shift of that day (several when one shift per day, C5, is off), sorted.
     pub fn fixed_shifts(&self) -> Vec<BTreeMap<Day, Vec<ShiftIdx>>> {
+        self.fixed_shifts_of(&vec![true; self.employees.len()])
+    }
+
+    /// [`Problem::fixed_shifts`] of the employees with `keep[e]` only (the others' maps stay
+    /// empty): what a model over a few employees needs, without the cost of everybody's.
+    pub fn fixed_shifts_of(&self, keep: &[bool]) -> Vec<BTreeMap<Day, Vec<ShiftIdx>>> {
         let mut out: Vec<BTreeMap<Day, Vec<ShiftIdx>>> =
             vec![BTreeMap::new(); self.employees.len()];
-        for f in &self.locked.fixed {
+        for f in self.locked.fixed.iter().filter(|f| keep[f.employee.ix()]) {
             out[f.employee.ix()].entry(f.day).or_default().push(f.shift);
         }
         for m in &mut out {

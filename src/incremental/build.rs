@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use super::raw::*;
 use super::window::{
     history_json, make_unavailable, parse_locked_shifts, prune, restrict, roll_history, sort_fixed,
+    trim_pool,
 };
 use super::{Classification, EmptySlot, Mode, Placement, Prepared, Reason};
 use crate::domain::{Day, EmployeeIdx, FixedAssignment, Problem, ShiftIdx, Slot};
@@ -357,25 +358,36 @@ fn skills_of(es: &RawEmptySlot) -> Option<Vec<crate::domain::SkillRequirement>> 
 
 /// Read a full-roster incremental request: schema, then semantics, then classification.
 pub fn load_full_roster(value: &Value) -> Result<Prepared, InputErrors> {
+    load_full_roster_with(value, true)
+}
+
+/// Read an empty-slots request: schema, then semantics.
+pub fn load_empty_slots(value: &Value) -> Result<Prepared, InputErrors> {
+    load_empty_slots_with(value, true)
+}
+
+/// [`load_full_roster`], and with `trim` the employees who can fill no open position left
+/// out of the window problem ([`Prepared::left_out`]).
+pub(crate) fn load_full_roster_with(value: &Value, trim: bool) -> Result<Prepared, InputErrors> {
     let t0 = std::time::Instant::now();
     let mut prep = crate::input::validate_document(
         value,
         FULL_ROSTER_SCHEMA,
         "incremental request",
-        |raw: &RawFullRoster| build_full(raw),
+        |raw: &RawFullRoster| build_full(raw, trim),
     )?;
     prep.prepare_seconds = t0.elapsed().as_secs_f64();
     Ok(prep)
 }
 
-/// Read an empty-slots request: schema, then semantics.
-pub fn load_empty_slots(value: &Value) -> Result<Prepared, InputErrors> {
+/// [`load_empty_slots`], trimming the pool with `trim`.
+pub(crate) fn load_empty_slots_with(value: &Value, trim: bool) -> Result<Prepared, InputErrors> {
     let t0 = std::time::Instant::now();
     let mut prep = crate::input::validate_document(
         value,
         EMPTY_SLOTS_SCHEMA,
         "empty-slots request",
-        |raw: &RawEmptySlots| build_empty(raw),
+        |raw: &RawEmptySlots| build_empty(raw, trim),
     )?;
     prep.prepare_seconds = t0.elapsed().as_secs_f64();
     Ok(prep)
@@ -439,7 +451,7 @@ enum Class {
     Solvable(Reason),
 }
 
-fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
+fn build_full(raw: &RawFullRoster, trim: bool) -> Result<Prepared, Vec<InputError>> {
     let full = request_data(&raw.request_data, &raw.employee_changes.new_joiners)?;
     let t0 = std::time::Instant::now();
     let mut errs = Errs::default();
@@ -699,6 +711,11 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
             }
         }
     }
+    let left_out = if trim {
+        trim_pool(&mut sub)
+    } else {
+        Vec::new()
+    };
     let mut request = raw.request_data.clone();
     if let Some(o) = request.as_object_mut() {
         o.shift_remove("lockedContext");
@@ -714,6 +731,7 @@ fn build_full(raw: &RawFullRoster) -> Result<Prepared, Vec<InputError>> {
         locked: locked_json,
         previous,
         classification: Some(classification),
+        left_out,
         request_data: request,
         employee_changes: changes_json(&raw.employee_changes),
         prepare_seconds: 0.0,
@@ -738,7 +756,7 @@ fn changes_json(c: &RawChanges) -> Option<Value> {
     Some(json!({"newJoiners": c.new_joiners, "departures": departures, "longLeaves": leaves}))
 }
 
-fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
+fn build_empty(raw: &RawEmptySlots, trim: bool) -> Result<Prepared, Vec<InputError>> {
     let mut errs = Errs::default();
     if raw.request_data.get("lockedContext").is_some() {
         errs.push(
@@ -1025,6 +1043,11 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
             .map(|(&s, &n)| window_slot(&full, s, from, n))
             .collect()
     };
+    let left_out = if trim {
+        trim_pool(&mut sub)
+    } else {
+        Vec::new()
+    };
     let mut request = raw.request_data.clone();
     if let Some(o) = request.as_object_mut() {
         o.shift_remove("lockedContext");
@@ -1040,6 +1063,7 @@ fn build_empty(raw: &RawEmptySlots) -> Result<Prepared, Vec<InputError>> {
         locked: Vec::new(),
         previous: Vec::new(),
         classification: None,
+        left_out,
         request_data: request,
         employee_changes: changes_json(&raw.employee_changes),
         prepare_seconds: 0.0,
@@ -1067,14 +1091,40 @@ pub fn empty_slots_request(prep: &Prepared) -> Value {
 
 /// [`empty_slots_request`] that keeps `requestData.demandItems` and names each empty slot by
 /// id only (the slot is resolved against the demand items).
+///
+/// Only the window problem's pool travels: employees who departed before the window or can
+/// fill no open position ([`Prepared::left_out`]) are left out of `requestData.employees`,
+/// the joiners and the workforce changes, and each employee's unavailable dates and shift
+/// requests before `solveFromDate` (the window never reads them) are dropped.
 pub fn empty_slots_request_with_demand(prep: &Prepared) -> Value {
     let p = &prep.problem;
     let locked: Vec<Value> = (0..p.employees.len())
         .filter_map(|i| history_json(p, EmployeeIdx(i as u32)))
         .collect();
+    let pool: std::collections::BTreeSet<&str> =
+        p.employees.iter().map(|e| e.id.as_str()).collect();
+    let from = prep.solve_from.to_string();
+    let lean_employees = |list: &Value| -> Value {
+        let items = list.as_array().map(Vec::as_slice).unwrap_or_default();
+        Value::Array(
+            items
+                .iter()
+                .filter(|e| {
+                    e.get("employeeId")
+                        .and_then(Value::as_str)
+                        .is_some_and(|id| pool.contains(id))
+                })
+                .map(|e| window_employee(e, &from))
+                .collect(),
+        )
+    };
+    let mut request = prep.request_data.clone();
+    if let Some(list) = request.get("employees") {
+        request["employees"] = lean_employees(list);
+    }
     let mut doc = json!({
         "schemaVersion": "0.96",
-        "requestData": prep.request_data,
+        "requestData": request,
         "emptySlots": prep.empty_slots.iter().map(EmptySlot::to_json).collect::<Vec<_>>(),
         "lockedContext": {
             "cutoffDate": prep.cutoff.to_string(),
@@ -1086,7 +1136,44 @@ pub fn empty_slots_request_with_demand(prep: &Prepared) -> Value {
         },
     });
     if let Some(c) = &prep.employee_changes {
-        doc["employeeChanges"] = c.clone();
+        let mut c = c.clone();
+        if let Some(list) = c.get("newJoiners") {
+            c["newJoiners"] = lean_employees(list);
+        }
+        for k in ["departures", "longLeaves"] {
+            if let Some(a) = c.get_mut(k).and_then(Value::as_array_mut) {
+                a.retain(|x| {
+                    x.get("employeeId")
+                        .and_then(Value::as_str)
+                        .is_some_and(|id| pool.contains(id))
+                });
+            }
+        }
+        let empty = |k: &str| c.get(k).and_then(Value::as_array).is_none_or(Vec::is_empty);
+        if !(empty("newJoiners") && empty("departures") && empty("longLeaves")) {
+            doc["employeeChanges"] = c;
+        }
     }
     doc
+}
+
+/// An employee object without what lies before the window (`from`, ISO): unavailable dates
+/// and shift requests dated earlier are dropped (ISO dates compare as strings).
+fn window_employee(e: &Value, from: &str) -> Value {
+    let mut e = e.clone();
+    for k in ["unavailableDates", "requests"] {
+        let Some(list) = e.get_mut(k).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        list.retain(|x| {
+            let date = x.as_str().or_else(|| x.get("date").and_then(Value::as_str));
+            date.is_none_or(|d| d >= from)
+        });
+        if list.is_empty() {
+            if let Some(o) = e.as_object_mut() {
+                o.shift_remove(k);
+            }
+        }
+    }
+    e
 }

@@ -307,6 +307,11 @@ pub struct Prepared {
     pub previous: Vec<Placement>,
     /// Classification counts (full-roster mode).
     pub classification: Option<Classification>,
+    /// Ids of the pool employees left out of the window problem because they can fill none
+    /// of its slots (nor does their locked work alone break a hard rule): they can only ever
+    /// work their locked shifts, so they change no decision, and the empty-slots request
+    /// written from this one leaves them out (see `window::pool_keep`).
+    pub left_out: Vec<String>,
     /// The request's roster request, without a locked context of its own.
     pub request_data: Value,
     /// The workforce changes as given (for the empty-slots request written from this one).
@@ -336,6 +341,18 @@ pub fn load(value: &Value) -> Result<Prepared, InputErrors> {
                     .into(),
             }],
         }),
+    }
+}
+
+/// [`load`] without trimming the pool: the window problem keeps every pool employee, also
+/// those who can fill no open position. For comparisons (tests, diagnostics): solving it gives
+/// the same decisions; its objective also counts the constant soft penalties of those
+/// employees' locked work.
+pub fn load_untrimmed(value: &Value) -> Result<Prepared, InputErrors> {
+    match detect(value)? {
+        RequestKind::FullRoster => build::load_full_roster_with(value, false),
+        RequestKind::EmptySlots => build::load_empty_slots_with(value, false),
+        RequestKind::Fresh | RequestKind::Tasks => load(value),
     }
 }
 
@@ -386,20 +403,27 @@ pub fn incremental_json(prep: &Prepared, sol: &Solution, scorer: &dyn Scorer) ->
             .enumerate()
             .map(|(i, t)| (t.code.as_str(), i))
             .collect();
-        let key = |v: &Value| {
-            let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        fn field<'v>(v: &'v Value, k: &str) -> &'v str {
+            v.get(k).and_then(Value::as_str).unwrap_or("")
+        }
+        fn key<'v>(
+            v: &'v Value,
+            ranks: &BTreeMap<&str, usize>,
+        ) -> (&'v str, usize, &'v str, &'v str) {
+            let rank = ranks.get(field(v, "shiftCode")).copied();
             (
-                s("date"),
-                shift_rank
-                    .get(s("shiftCode").as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                s("slotId"),
-                s("employeeId"),
+                field(v, "date"),
+                rank.unwrap_or(usize::MAX),
+                field(v, "slotId"),
+                field(v, "employeeId"),
             )
-        };
-        let mut merged: Vec<Value> = prep.locked.iter().cloned().chain(new_items).collect();
-        merged.sort_by_cached_key(key);
+        }
+        let items: Vec<Value> = prep.locked.iter().cloned().chain(new_items).collect();
+        // Sorted by borrowed keys (no string copies), then moved into that order.
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by_cached_key(|&i| key(&items[i], &shift_rank));
+        let mut items: Vec<Option<Value>> = items.into_iter().map(Some).collect();
+        let merged: Vec<Value> = order.iter().filter_map(|&i| items[i].take()).collect();
         let after: Vec<Placement> = merged.iter().filter_map(placement_of).collect();
         let d = diff(&prep.previous, &after);
         let c = prep.classification.unwrap_or_default();
@@ -510,28 +534,37 @@ impl Diff {
 /// Compare two rosters by (employee, date): a placement only in `new` is added, only in `old`
 /// removed; one on each side with another shift or slot is changed. Sorted by employee, date.
 pub fn diff(old: &[Placement], new: &[Placement]) -> Diff {
-    type Day = BTreeMap<(String, String), Vec<Placement>>;
-    let group = |list: &[Placement]| {
-        let mut m: Day = BTreeMap::new();
-        for p in list {
-            m.entry((p.employee_id.clone(), p.date.clone()))
-                .or_default()
-                .push(p.clone());
-        }
-        for v in m.values_mut() {
-            v.sort();
-            v.dedup();
-        }
-        m
-    };
-    let (a, b) = (group(old), group(new));
+    // Both sides sorted (employee, date, shift, slot) and deduplicated, then walked together
+    // one (employee, date) group at a time: no map, no copies but the output's.
+    fn sorted(list: &[Placement]) -> Vec<&Placement> {
+        let mut v: Vec<&Placement> = list.iter().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    fn key(p: &Placement) -> (&str, &str) {
+        (p.employee_id.as_str(), p.date.as_str())
+    }
+    let (a, b) = (sorted(old), sorted(new));
     let mut d = Diff::default();
-    let keys: std::collections::BTreeSet<_> = a.keys().chain(b.keys()).cloned().collect();
-    let none = Vec::new();
-    for k in keys {
-        let (x, y) = (a.get(&k).unwrap_or(&none), b.get(&k).unwrap_or(&none));
-        let only_x: Vec<&Placement> = x.iter().filter(|p| !y.contains(p)).collect();
-        let only_y: Vec<&Placement> = y.iter().filter(|p| !x.contains(p)).collect();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let k = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => key(x).min(key(y)),
+            (Some(x), None) => key(x),
+            (None, Some(y)) => key(y),
+            (None, None) => break,
+        };
+        let (i0, j0) = (i, j);
+        while i < a.len() && key(a[i]) == k {
+            i += 1;
+        }
+        while j < b.len() && key(b[j]) == k {
+            j += 1;
+        }
+        let (x, y) = (&a[i0..i], &b[j0..j]);
+        let only_x: Vec<&Placement> = x.iter().filter(|p| !y.contains(p)).copied().collect();
+        let only_y: Vec<&Placement> = y.iter().filter(|p| !x.contains(p)).copied().collect();
         if only_x.len() == 1 && only_y.len() == 1 {
             d.changed.push((only_x[0].clone(), only_y[0].clone()));
         } else {

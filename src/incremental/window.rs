@@ -9,9 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, Duration};
 use serde_json::{json, Map, Value};
 
+use crate::constraints::{RuleId, Schedules};
 use crate::domain::{
-    Day, EmployeeHistory, EmployeeIdx, FixedAssignment, Horizon, Problem, ShiftIdx, DAY_MINUTES,
+    Day, EmployeeHistory, EmployeeIdx, FixedAssignment, Horizon, Problem, Roster, ShiftIdx,
+    SlotIdx, DAY_MINUTES,
 };
+use crate::model::ir::could_fill;
 
 /// The problem restricted to the days `from..` of `full`, over the `keep` employees (indices
 /// of `full`, in that order): no slots and an empty locked context yet. Unavailable days and
@@ -149,7 +152,6 @@ pub(crate) fn roll_history(
 /// shift type has a "cannot follow" list. Both modes prune the same way, so their histories
 /// compare equal — and the empty-slots locked context stays small.
 pub(crate) fn prune(h: &mut EmployeeHistory, p: &Problem, e: EmployeeIdx) {
-    use crate::constraints::RuleId;
     let weeks: BTreeSet<_> = p.horizon.weeks().into_iter().map(|(w, _)| w).collect();
     let months: BTreeSet<_> = p.horizon.months().into_iter().map(|(m, _)| m).collect();
     h.weekly_minutes.retain(|w, m| weeks.contains(w) && *m > 0);
@@ -316,6 +318,81 @@ pub(crate) fn parse_locked_shifts(s: &str) -> Vec<(Day, &str)> {
         .collect()
 }
 
+/// Per employee of the window problem `p`: whether it stays in the pool. An employee stays
+/// when it could fill some slot ([`could_fill`], the model's own column filter) or when its locked work alone already breaks
+/// a hard rule (so that the window problem stays infeasible, with its explanation). Everyone
+/// else can only ever work its locked shifts: leaving it out changes no decision, only drops
+/// the constant soft penalties of its locked work from the objective (both modes trim the
+/// same way, so they still agree). Nothing is trimmed without slots, nor when nobody could
+/// fill one (a request needs an employee; the window problem then shows why the slots stay
+/// empty).
+pub(crate) fn pool_keep(p: &Problem) -> Vec<bool> {
+    let everyone = vec![true; p.employees.len()];
+    if p.slots.is_empty() {
+        return everyone;
+    }
+    let locked = Schedules::with_fixed(p);
+    let report = crate::check::check(p, &Roster::default(), &crate::scoring::FallbackScorer);
+    let broken: BTreeSet<&str> = report
+        .hard_violations
+        .iter()
+        .filter_map(|v| v.employee_id.as_deref())
+        .collect();
+    let keep: Vec<bool> = (0..p.employees.len())
+        .map(|i| {
+            let e = EmployeeIdx(i as u32);
+            broken.contains(p.employees[i].id.as_str())
+                || (0..p.slots.len()).any(|s| could_fill(p, &locked, e, SlotIdx(s as u32)))
+        })
+        .collect();
+    if keep.iter().any(|&k| k) {
+        keep
+    } else {
+        everyone
+    }
+}
+
+/// Leave out of the window problem `p` the employees [`pool_keep`] does not keep (with their
+/// history and locked shifts); returns their ids, in pool order.
+pub(crate) fn trim_pool(p: &mut Problem) -> Vec<String> {
+    let keep = pool_keep(p);
+    if keep.iter().all(|&k| k) {
+        return Vec::new();
+    }
+    let mut new_index = vec![None; keep.len()];
+    let mut n = 0u32;
+    for (i, &k) in keep.iter().enumerate() {
+        if k {
+            new_index[i] = Some(EmployeeIdx(n));
+            n += 1;
+        }
+    }
+    let dropped = (0..keep.len())
+        .filter(|&i| !keep[i])
+        .map(|i| p.employees[i].id.clone())
+        .collect();
+    let mut i = 0;
+    p.employees.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    let mut i = 0;
+    p.locked.history.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
+    p.locked
+        .fixed
+        .retain_mut(|f| match new_index[f.employee.ix()] {
+            Some(e) => {
+                f.employee = e;
+                true
+            }
+            None => false,
+        });
+    dropped
+}
+
 /// Fixed assignments sorted (employee, day, shift), the order both modes use.
 pub(crate) fn sort_fixed(fixed: &mut [FixedAssignment]) {
     fixed.sort_by_key(|f| (f.employee, f.day, f.shift));
@@ -381,6 +458,104 @@ mod tests {
         expected.shifts_per_type.clear();
         expected.assignments = 0;
         assert_eq!(back[0], expected);
+    }
+
+    /// Hard violations naming employee `e` on `p` with `roster`, as (rule, aspect, dates).
+    fn hard_of(p: &Problem, roster: &Roster, e: EmployeeIdx) -> Vec<String> {
+        let id = &p.employees[e.ix()].id;
+        crate::check::check(p, roster, &crate::scoring::FallbackScorer)
+            .hard_violations
+            .iter()
+            .filter(|v| v.employee_id.as_ref() == Some(id))
+            .map(|v| format!("{:?} {} {:?}", v.rule, v.aspect, v.dates))
+            .collect()
+    }
+
+    /// The pool trimming leaves out exactly the employees who can fill no slot, and the
+    /// checker agrees on every pair: a left-out employee breaks a hard rule of its own on any
+    /// slot (on top of its locked work), a kept one has a slot it can fill — except the one
+    /// kept because its locked work alone already breaks a rule.
+    #[test]
+    fn trimming_leaves_out_exactly_who_can_fill_no_slot() {
+        let mut req = request(5, 7, 1);
+        req["constraintList"] = json!([
+            {"id": "C2", "params": {"maxHoursPerWeek": 24}},
+            {"id": "C4", "params": {"minRestHours": 11}}
+        ]);
+        let mut p = crate::input::request_from_value(&req).expect("valid");
+        let (d, n) = (p.shift_by_code("D").unwrap(), p.shift_by_code("N").unwrap());
+        p.slots.retain(|s| s.day == 3); // D and N on Thursday
+        let lock = |p: &mut Problem, e: u32, day: Day, shift: ShiftIdx| {
+            p.locked.fixed.push(FixedAssignment {
+                employee: EmployeeIdx(e),
+                day,
+                shift,
+                slot: None,
+            })
+        };
+        // E0: 24 h locked this week (C2 full). E1: N on Wednesday, ending 06:00 Thursday (C4
+        // refuses Thursday's D, not its N). E2: unavailable on Thursday (C7). E3: free.
+        // E4: 32 h locked, over the weekly cap already (kept: the window stays infeasible).
+        for day in 0..3 {
+            lock(&mut p, 0, day, d);
+        }
+        lock(&mut p, 1, 2, n);
+        p.employees[2].unavailable_days = vec![3];
+        for day in [0, 1, 2, 4] {
+            lock(&mut p, 4, day, d);
+        }
+        sort_fixed(&mut p.locked.fixed);
+        let keep = pool_keep(&p);
+        assert_eq!(keep, [false, true, false, true, true]);
+        let none = Roster::default();
+        for i in 0..5u32 {
+            let e = EmployeeIdx(i);
+            let base = hard_of(&p, &none, e);
+            let fillable: Vec<bool> = (0..p.slots.len() as u32)
+                .map(|s| {
+                    let one = Roster::new(vec![crate::domain::Assignment {
+                        employee: e,
+                        slot: SlotIdx(s),
+                    }]);
+                    hard_of(&p, &one, e).iter().all(|v| base.contains(v))
+                })
+                .collect();
+            match i {
+                0 | 2 => assert_eq!(fillable, [false, false], "E{i} cannot fill a slot"),
+                1 => assert_eq!(fillable, [false, true], "E1 can fill the night only"),
+                3 => assert_eq!(fillable, [true, true]),
+                _ => assert!(!base.is_empty(), "E4's locked work breaks C2"),
+            }
+        }
+        // The model gives a pair its locked work rules out no column: E1 gets the night only.
+        let m = crate::model::ModelIr::compact(&p, &|_, _| 0.0, crate::model::BuildMode::Normal);
+        let cols: Vec<(u32, u32)> = m
+            .cols
+            .iter()
+            .filter_map(|c| match c.kind {
+                crate::model::ColKind::Assign(a) => Some((a.employee.0, a.slot.0)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cols, [(1, 1), (3, 0), (3, 1)]);
+        let mut trimmed = p.clone();
+        assert_eq!(trim_pool(&mut trimmed), ["E0", "E2"]);
+        let ids: Vec<&str> = trimmed.employees.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, ["E1", "E3", "E4"]);
+        assert_eq!(trimmed.locked.history.len(), 3);
+        // The locked shifts follow their employees to their new indices.
+        let fixed: Vec<(u32, Day)> = trimmed
+            .locked
+            .fixed
+            .iter()
+            .map(|f| (f.employee.0, f.day))
+            .collect();
+        assert_eq!(fixed, [(0, 2), (2, 0), (2, 1), (2, 2), (2, 4)]);
+        // Trimming again leaves nobody else out: both modes trim the same pool once.
+        assert!(trim_pool(&mut trimmed).is_empty());
+        // Without slots nobody is left out.
+        p.slots.clear();
+        assert!(pool_keep(&p).iter().all(|&k| k));
     }
 
     /// Days off before the window: counted back to the last locked shift, or added to the

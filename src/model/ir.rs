@@ -9,8 +9,10 @@
 use std::collections::BTreeMap;
 
 use super::{LinearProgram, LpCol, LpRow};
-use crate::constraints::{Mode, RuleId};
-use crate::domain::{Assignment, Day, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx};
+use crate::constraints::{Mode, RuleId, Schedules};
+use crate::domain::{
+    Assignment, Day, EmployeeHistory, EmployeeIdx, Problem, Roster, ShiftIdx, SlotIdx,
+};
 
 /// Index of a column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -161,6 +163,40 @@ pub struct ModelIr<'p> {
     day_worked: BTreeMap<(EmployeeIdx, Day), ColId>,
 }
 
+/// The model's variable filter: whether the pair `(e, s)` gets an `x` column — every filter
+/// rule allows it ([`crate::constraints::RuleSet::allows`]: C6, C7, hard C12) and `e` has no
+/// locked shift that day while one shift per day (C5) is hard (`locked_under_c5`). Shared
+/// with the incremental pool trimming, so both leave out exactly the same pairs.
+pub fn column_allowed(
+    problem: &Problem,
+    e: EmployeeIdx,
+    s: SlotIdx,
+    locked_under_c5: bool,
+) -> bool {
+    !locked_under_c5 && problem.rules.allows(problem, e, s)
+}
+
+/// Whether employee `e` could fill slot `s` in some roster that keeps every hard rule, judged
+/// on its locked shifts (`locked`, [`Schedules::with_fixed`]) plus `s` alone: the variable
+/// filter ([`column_allowed`]: C6, C7, hard C12, hard C5 against a locked shift), the
+/// one-person-per-shift row (the same shift locked that day), and every hard rule whose
+/// refusal is final ([`crate::constraints::Rule::refusal_is_final`]: C2, C3, C4, C5, C8, C9,
+/// C11, C12, C13 — more work never undoes it, so a slot refused on top of the locked work
+/// alone is refused on top of any roster). The model gives such a pair no column (its `x`
+/// could only be 0), and the incremental pool trimming leaves out whoever can fill no slot.
+pub fn could_fill(problem: &Problem, locked: &Schedules, e: EmployeeIdx, s: SlotIdx) -> bool {
+    let slot = &problem.slots[s.ix()];
+    let on_day = locked.on(e, slot.day);
+    let c5 = !on_day.is_empty() && problem.rules.is_hard(RuleId::C5);
+    column_allowed(problem, e, s, c5)
+        && !on_day.contains(&slot.shift)
+        && problem
+            .rules
+            .iter()
+            .filter(|r| r.mode().is_hard() && r.refusal_is_final())
+            .all(|r| r.admits(problem, locked, e, slot.day, slot.shift))
+}
+
 impl<'p> ModelIr<'p> {
     /// An empty model over `employees` with the `x` columns of every allowed pair; `score`
     /// gives the affinity of a pair.
@@ -171,14 +207,30 @@ impl<'p> ModelIr<'p> {
         mode: BuildMode,
     ) -> Self {
         let days = problem.horizon.days as usize;
-        let fixed = problem.fixed_shifts();
+        // Only the model's employees get their locked shifts and day lists: a group model of
+        // the warm start's rounds (three employees of hundreds) pays for three.
+        let mut member = vec![false; problem.employees.len()];
+        for e in &employees {
+            member[e.ix()] = true;
+        }
+        let fixed = problem.fixed_shifts_of(&member);
+        let day_vars = member
+            .iter()
+            .map(|&m| {
+                if m {
+                    vec![Vec::new(); days]
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
         let mut m = ModelIr {
             problem,
             cols: Vec::new(),
             rows: Vec::new(),
             broken_constants: Vec::new(),
             mode,
-            day_vars: vec![vec![Vec::new(); days]; problem.employees.len()],
+            day_vars,
             slot_vars: vec![Vec::new(); problem.slots.len()],
             fixed,
             employees,
@@ -187,14 +239,29 @@ impl<'p> ModelIr<'p> {
         };
         let one_shift_hard = problem.rules.is_hard(RuleId::C5);
         let aff = problem.config.affinity_weight;
+        // Employees with locked work (an incremental window) get no column for a slot their
+        // locked work alone rules out for good ([`could_fill`]): on the incremental benchmark
+        // most of the pool has its weekly hours nearly used up. Not in the elastic model, which
+        // must be able to break those rules to explain an infeasibility.
+        let locked = (mode == BuildMode::Normal)
+            .then(|| Schedules::with_fixed_of(problem, &member))
+            .filter(|_| !problem.locked.fixed.is_empty() || !problem.locked.history.is_empty());
+        let no_history = EmployeeHistory::default();
         for i in 0..m.employees.len() {
             let e = m.employees[i];
+            let judged = locked
+                .as_ref()
+                .filter(|_| !m.fixed[e.ix()].is_empty() || *problem.history(e) != no_history);
             for (si, slot) in problem.slots.iter().enumerate() {
                 let s = SlotIdx(si as u32);
-                if !problem.rules.allows(problem, e, s) {
-                    continue;
-                }
-                if one_shift_hard && m.fixed[e.ix()].contains_key(&slot.day) {
+                let allowed = match judged {
+                    Some(l) => could_fill(problem, l, e, s),
+                    None => {
+                        let locked_that_day = m.fixed[e.ix()].contains_key(&slot.day);
+                        column_allowed(problem, e, s, locked_that_day && one_shift_hard)
+                    }
+                };
+                if !allowed {
                     continue;
                 }
                 let cost = match mode {

@@ -26,10 +26,50 @@ use super::ir::{BuildMode, Lin, ModelIr, RowTag};
 const HARD_COVER_REWARD: f64 = 1.0e4;
 /// The longest any one group's MILP may run.
 const PER_GROUP_SECONDS: f64 = 10.0;
-/// Employees re-planned together in the improvement rounds.
+/// Employees re-planned together in the improvement rounds (at least; see
+/// [`group_size`]).
 pub const GROUP_SIZE: usize = 3;
+/// Most employees re-planned together.
+const MAX_GROUP_SIZE: usize = 8;
+/// Size (nonzeros + columns) a group model should reach: employees with few columns (an
+/// incremental window with a few dozen open positions) are grouped by more than three, so that
+/// each HiGHS call has something to do.
+const GROUP_MODEL_SIZE: usize = 1500;
 /// Improvement rounds in a row without progress before giving up.
 const STALL_ROUNDS: u32 = 2;
+/// Work units ([`Budget::work`]: nonzeros of the group models solved) the improvement rounds
+/// get per second of the time-limit share they are given; measured on the 2-core machine
+/// the README's figures come from, so that the work budget lasts about as long as the time
+/// budget it replaced.
+pub const WORK_PER_SECOND: f64 = 1.0e6;
+/// Work units a group MILP costs besides its size (setting HiGHS up).
+const GROUP_WORK: u64 = 1000;
+/// Group models smaller than this (nonzeros + columns) are solved without HiGHS's presolve:
+/// on the incremental benchmark's groups (~200) it was half the rounds' time.
+const PRESOLVE_SIZE: usize = 5000;
+
+/// How much the improvement rounds may do. The work count makes the warm start the same on
+/// every run of the same input (a clock budget made it move with the machine's load); the
+/// deadline is only a safety cap, set far above what the work takes normally.
+#[derive(Clone, Copy, Debug)]
+pub struct Budget {
+    /// Work units: the nonzeros of every group model solved (a group MILP costs about its
+    /// size). The round in progress stops at the first group past the budget.
+    pub work: u64,
+    /// Never go on past this instant (a group in progress is finished first).
+    pub deadline: Instant,
+}
+
+impl Budget {
+    /// The budget for `seconds` of improvement time: [`WORK_PER_SECOND`] work units a
+    /// second, and a safety deadline at `cap`.
+    pub fn for_seconds(seconds: f64, cap: Instant) -> Self {
+        Budget {
+            work: (seconds.max(0.0) * WORK_PER_SECOND) as u64,
+            deadline: cap,
+        }
+    }
+}
 /// Relative gain under which a round counts as no progress.
 const STALL_GAIN: f64 = 1e-3;
 
@@ -126,6 +166,26 @@ pub fn replan_groups(
     cfg: &SolverConfig,
     deadline: Instant,
 ) -> Result<Roster, BackendError> {
+    let budget = Budget {
+        work: u64::MAX,
+        deadline,
+    };
+    Ok(replan_within(compact, roster, groups, score, cfg, budget)?.0)
+}
+
+/// [`replan_groups`] within a work budget: groups are re-planned in order until the work
+/// done (nonzeros of their models) reaches `budget.work` or the clock `budget.deadline`.
+/// Returns the roster and the work done.
+fn replan_within(
+    compact: &ModelIr,
+    roster: &Roster,
+    groups: &[Vec<EmployeeIdx>],
+    score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
+    cfg: &SolverConfig,
+    budget: Budget,
+) -> Result<(Roster, u64), BackendError> {
+    let deadline = budget.deadline;
+    let mut work = 0u64;
     let p: &Problem = compact.problem;
     let prices = CoverPrices::of(compact);
     let mut assignments: BTreeSet<Assignment> = roster.assignments.iter().copied().collect();
@@ -134,7 +194,7 @@ pub fn replan_groups(
         let left = deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64();
-        if left <= 0.0 {
+        if left <= 0.0 || work >= budget.work {
             break;
         }
         let own: Vec<Assignment> = assignments
@@ -147,8 +207,12 @@ pub fn replan_groups(
         }
         let mut m = ModelIr::for_employees(p, group.clone(), score, BuildMode::Normal);
         prices.add_rows(&mut m, &count);
+        let size = m.nonzeros() + m.cols.len();
+        work += size as u64 + GROUP_WORK;
         let sub_cfg = SolverConfig {
             time_limit_seconds: left.min(PER_GROUP_SECONDS),
+            // HiGHS's presolve costs more than it saves on a small group model.
+            presolve: cfg.presolve && size >= PRESOLVE_SIZE,
             ..cfg.clone()
         };
         // The current schedules as HiGHS's start: when they keep every rule, the answer is
@@ -168,20 +232,31 @@ pub fn replan_groups(
             assignments.insert(a);
         }
     }
-    Ok(Roster::new(assignments.into_iter().collect()))
+    Ok((Roster::new(assignments.into_iter().collect()), work))
+}
+
+/// Employees per group in the improvement rounds on `compact`: [`GROUP_SIZE`], or more (up
+/// to [`MAX_GROUP_SIZE`]) when an employee's share of the model (over the `movable`
+/// employees, those with a column) is below a third of [`GROUP_MODEL_SIZE`].
+pub fn group_size(compact: &ModelIr, movable: usize) -> usize {
+    let per_employee = (compact.nonzeros() + compact.cols.len()) / movable.max(1);
+    (GROUP_MODEL_SIZE / per_employee.max(1)).clamp(GROUP_SIZE, MAX_GROUP_SIZE)
 }
 
 /// Rounds of [`replan_groups`] over every employee, a large-neighbourhood search by
 /// employee: each round shuffles the employees (seeded by `cfg.seed` and the round, so the
-/// same input gives the same rounds) into groups of [`GROUP_SIZE`] and re-plans each group
+/// same input gives the same rounds) into groups of [`group_size`] and re-plans each group
 /// against the others. It stops after [`STALL_ROUNDS`] rounds in a row that lower the
-/// compact objective by less than [`STALL_GAIN`] (relative), or at `deadline`; the best roster seen is returned.
+/// compact objective by less than [`STALL_GAIN`] (relative), or when the work `budget` is
+/// spent (the same input always stops at the same group), or at its safety deadline; the best
+/// roster seen is returned. Employees without a column cannot change and are left out of the
+/// groups.
 pub fn improve_by_groups(
     compact: &ModelIr,
     roster: Roster,
     score: &dyn Fn(EmployeeIdx, SlotIdx) -> f64,
     cfg: &SolverConfig,
-    deadline: Instant,
+    budget: Budget,
 ) -> Result<Roster, BackendError> {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
@@ -190,21 +265,30 @@ pub fn improve_by_groups(
             .values_of(r)
             .map_or(f64::INFINITY, |v| compact.objective_of(&v))
     };
+    let mut has_column = vec![false; compact.problem.employees.len()];
+    for c in &compact.cols {
+        if let super::ir::ColKind::Assign(a) = c.kind {
+            has_column[a.employee.ix()] = true;
+        }
+    }
     let mut everyone: Vec<EmployeeIdx> = (0..compact.problem.employees.len())
         .map(|i| EmployeeIdx(i as u32))
+        .filter(|e| has_column[e.ix()])
         .collect();
+    let size = group_size(compact, everyone.len());
     let mut best_value = value(&roster);
     let mut best = roster;
     let mut stalled = 0;
+    let mut left = budget;
     for round in 0u64.. {
-        if stalled >= STALL_ROUNDS || Instant::now() >= deadline {
+        if stalled >= STALL_ROUNDS || left.work == 0 || Instant::now() >= budget.deadline {
             break;
         }
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(cfg.seed.wrapping_add(round));
         everyone.shuffle(&mut rng);
-        let groups: Vec<Vec<EmployeeIdx>> =
-            everyone.chunks(GROUP_SIZE).map(<[_]>::to_vec).collect();
-        let next = replan_groups(compact, &best, &groups, score, cfg, deadline)?;
+        let groups: Vec<Vec<EmployeeIdx>> = everyone.chunks(size).map(<[_]>::to_vec).collect();
+        let (next, work) = replan_within(compact, &best, &groups, score, cfg, left)?;
+        left.work = left.work.saturating_sub(work);
         let v = value(&next);
         if v < best_value - 1e-9 {
             // A round that gains less than 0.1 % counts as a stall too: the rest is HiGHS's.
@@ -266,8 +350,12 @@ mod tests {
         let compact = ModelIr::compact(&p, &score, BuildMode::Normal);
         let before = check(&p, &greedy, &FallbackScorer);
         assert!(before.feasible);
-        let deadline = Instant::now() + std::time::Duration::from_secs(60);
-        let better = improve_by_groups(&compact, greedy, &score, &p.config, deadline).unwrap();
+        let budget = Budget::for_seconds(6.0, Instant::now() + std::time::Duration::from_secs(600));
+        let better =
+            improve_by_groups(&compact, greedy.clone(), &score, &p.config, budget).unwrap();
+        // A work budget, not a clock: the same input gives the same roster.
+        let again = improve_by_groups(&compact, greedy.clone(), &score, &p.config, budget).unwrap();
+        assert_eq!(better, again);
         let after = check(&p, &better, &FallbackScorer);
         assert!(after.feasible, "{:?}", after.hard_violations);
         assert!(

@@ -71,11 +71,6 @@ pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
     if v["solverRun"]["milp"].is_object() {
         v["solverRun"]["milp"]["buildSeconds"] = serde_json::json!("[time]");
         v["solverRun"]["milp"]["solveSeconds"] = serde_json::json!("[time]");
-        // The warm start's polishing stops on a time budget (`model::repair`), so its value
-        // moves with the machine's load (the final objective does not).
-        if !v["solverRun"]["milp"]["warmStartObjective"].is_null() {
-            v["solverRun"]["milp"]["warmStartObjective"] = serde_json::json!("[time-budgeted]");
-        }
     }
     if v["solverRun"]["decomposition"].is_object() {
         for k in [
