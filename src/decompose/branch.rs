@@ -30,12 +30,15 @@ const DIVE_SHARE: f64 = 0.6;
 /// Share of the remaining search time a dive below a node may take (every
 /// [`HEURISTIC_EVERY`] nodes).
 const NODE_DIVE_SHARE: f64 = 0.1;
-/// How much more than its share of the dive's time (by employees fixed) a dive step may take.
-const DIVE_STEP_SLACK: f64 = 2.5;
+/// Once a dive's deadline has passed: seconds per step, at most this many steps, and the
+/// value from which schedules are fixed along with the pick.
+const DIVE_FINISH_SECONDS: f64 = 1.0;
+const DIVE_FINISH_STEPS: f64 = 8.0;
+const DIVE_FINISH_FIX_AT: f64 = 0.3;
 /// A schedule at or above this value in the master is fixed along with the dive's pick.
 const DIVE_FIX_AT: f64 = 0.6;
 /// Share of the search time left after the root dive that the neighbourhood search takes.
-const LNS_SHARE: f64 = 0.5;
+const LNS_SHARE: f64 = 0.25;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
 
@@ -410,6 +413,7 @@ pub(super) fn dive(
     let mut solution = start;
     let mut decisions = base;
     let mut fixed: Vec<EmployeeIdx> = Vec::new();
+    let mut finishing = false;
     loop {
         let x = assignment_values(&master.columns, &solution.values);
         if branching_assignment(&x).is_none() {
@@ -450,41 +454,59 @@ pub(super) fn dive(
         else {
             return Ok(());
         };
-        let picks: Vec<(EmployeeIdx, usize)> = best_of
+        let fix_at = if finishing {
+            DIVE_FINISH_FIX_AT
+        } else {
+            DIVE_FIX_AT
+        };
+        let mut picks: Vec<(EmployeeIdx, usize)> = best_of
             .iter()
-            .filter(|(&e, &(v, _))| e == top || v >= DIVE_FIX_AT)
+            .filter(|(&e, &(v, _))| e == top || v >= fix_at)
             .map(|(&e, &(_, i))| (e, i))
             .collect();
-        let unfixed = (p.employees.len() - fixed.len()).max(1);
-        let share = picks.len() as f64 / unfixed as f64;
+        if finishing {
+            // At least a quarter of the employees left per step, the largest values first.
+            let mut rest: Vec<(f64, EmployeeIdx, usize)> = best_of
+                .iter()
+                .filter(|(e, _)| !picks.iter().any(|(f, _)| f == *e))
+                .map(|(&e, &(v, i))| (v, e, i))
+                .collect();
+            rest.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let want = best_of.len().div_ceil(4).saturating_sub(picks.len());
+            picks.extend(rest.into_iter().take(want).map(|(_, e, i)| (e, i)));
+        }
         for (e, i) in picks {
             fixed.push(e);
             decisions.extend(fix_schedule(engine, e, &master.columns[i].slots));
         }
         let now = engine.elapsed();
-        if now >= deadline {
+        finishing |= now >= deadline;
+        if now >= deadline + DIVE_FINISH_SECONDS * DIVE_FINISH_STEPS {
             return Ok(());
         }
         out.dive_steps += 1;
-        // Each step gets its share of the time left (by the employees it fixes, with some
-        // slack): a step cut short still leaves a master LP solution to round and fix from,
-        // so the dive reaches a whole roster in time.
-        let step_deadline = deadline.min(now + (deadline - now) * (share * DIVE_STEP_SLACK));
+        // Until the deadline every step's column generation runs to convergence; after it
+        // the dive finishes fast (heuristic pricing, short steps, bolder fixing), so that it
+        // still reaches a whole roster.
+        let (until, step_effort) = match finishing {
+            false => (deadline, effort),
+            true => (now + DIVE_FINISH_SECONDS, Effort::Heuristic),
+        };
         let lp = column_generation_under(
             engine,
             master,
             &decisions,
-            step_deadline,
+            until,
             incumbent,
-            effort,
+            step_effort,
             out,
         )?;
-        let usable = match lp.end {
-            NodeEnd::Converged => true,
-            NodeEnd::TimeLimit => engine.elapsed() < deadline,
-            NodeEnd::Pruned | NodeEnd::Infeasible => false,
-        };
-        if !usable || incumbent.proven_by(lp.bound, out.integral_costs) {
+        match lp.end {
+            NodeEnd::Converged => {}
+            NodeEnd::TimeLimit => finishing = true,
+            NodeEnd::Pruned | NodeEnd::Infeasible => return Ok(()),
+        }
+        if incumbent.proven_by(lp.bound, out.integral_costs) {
             return Ok(());
         }
         match lp.solution {

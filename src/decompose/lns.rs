@@ -24,7 +24,7 @@ use crate::scoring::Scorer;
 /// Employees freed per neighbourhood.
 const FREED: usize = 6;
 /// Neighbourhoods without improvement, per pass over the employees, before the search stops.
-const STALL_ROUNDS: usize = 3;
+const STALL_ROUNDS: usize = 2;
 /// Seconds one neighbourhood may take at most (column generation and integer master).
 const NEIGHBOURHOOD_SECONDS: f64 = 3.0;
 
