@@ -38,10 +38,11 @@
 //!
 //! Measured (chu1997, 60 s, 2 cores at load 4, 2.7 G evaluations after the knapsack
 //! heuristic): the three independent runs alone reach d20100 6215–6238 and d20200
-//! 12301–12329; with path relinking d20100 6205–6213 (best known 6185) and d20200
-//! 12294–12297 (12244). Tried and dropped while tuning the plain search: 6 or 10 candidate
-//! agents (worse than 3), random perturbations after a restart, gentler weight updates, one
-//! run of the whole budget (6222–6229), six shorter runs, the search as the knapsack
+//! 12301–12329; with path relinking (runs of 1.25 M evaluations from each point) d20100
+//! 6200–6212 (best known 6185) and d20200 12290–12297 (12244), seeds 1–3. Tried and dropped
+//! while tuning the plain search: 6 or 10 candidate agents (worse than 3), random
+//! perturbations after a restart, gentler weight updates, one run of the whole budget
+//! (6222–6229), six shorter runs, the search as the knapsack
 //! heuristic's repair (6290), and a stall stop (it cut d20100's runs). Also tried after it
 //! and dropped: re-solving subsets of 3–6 agents exactly on HiGHS (an agent-subset LNS:
 //! 30 subproblems per second on d20100, 2 per second on d20200, 6225 → 6217 at best) and
@@ -515,12 +516,13 @@ pub struct RelinkSettings {
 ///
 /// Tuned on chu1997 d20100 and d20200 at 60 s (2.7 G evaluations): short runs from many
 /// paths beat long runs from few (d20200: 20 M evaluations per point 12308, 5 M 12295–12305,
-/// 2.5 M 12294–12297), three points per path beat one, and a pool of 5 did worse than 10.
+/// 2.5 M 12292–12303, 1.25 M 12290–12293; d20100 at seeds 2 and 3: 2.5 M 6217 both, 1.25 M
+/// 6200 and 6201), three points per path beat one, and a pool of 5 did worse than 10.
 pub const RELINK: RelinkSettings = RelinkSettings {
     pool: 10,
     seed_runs: 3,
     seed_share: 0.2,
-    run_evaluations: 2_500_000,
+    run_evaluations: 1_250_000,
     points: 3,
 };
 
