@@ -408,13 +408,15 @@ fn solve_milp(
 /// tabu search gets the first half). HiGHS gets the rest of the time limit.
 pub const SEARCH_SHARE: f64 = 0.1;
 
-/// Share of the time limit the ejection-chain search ([`ejection_chain`]) may take after the
-/// tabu search and the knapsack heuristic, on GAP-like requests of at least
-/// [`LAGRANGE_MIN_COLUMNS`] columns (its budget of move evaluations is this share of the time
-/// limit at [`ejection_chain::EVALUATIONS_PER_SECOND`], so the search is deterministic; it
-/// stops earlier when it meets the knapsack bound, and at the latest at `SEARCH_SHARE + 1.5 ×
-/// CHAIN_SHARE` of the time limit, on a machine slower than the budget assumes).
-pub const CHAIN_SHARE: f64 = 0.5;
+/// Share of the time limit the ejection-chain search with path relinking
+/// ([`ejection_chain::relink`]) may take after the tabu search and the knapsack heuristic, on
+/// GAP-like requests of at least [`LAGRANGE_MIN_COLUMNS`] columns (its budget of move
+/// evaluations is this share of the time limit at [`ejection_chain::EVALUATIONS_PER_SECOND`],
+/// so the search is deterministic; it stops earlier when it meets the knapsack bound, and at
+/// the latest at `SEARCH_SHARE + 1.5 × CHAIN_SHARE` of the time limit, or 90 % of it, on a
+/// machine slower than the budget assumes). HiGHS gets the rest: on type d it finds nothing
+/// below the warm start in the time left, so the search gets most of it.
+pub const CHAIN_SHARE: f64 = 0.75;
 
 /// The least share of the time limit HiGHS gets even when the warm start overran its share:
 /// twice the warm start's share is kept free of it.
@@ -433,7 +435,9 @@ fn highs_floor(model: &TaskModel) -> f64 {
 /// d20100 and d20200 start 1.3–1.8 % above it).
 pub const CHAIN_MIN_GAP: f64 = 0.005;
 
-/// Independent ejection-chain runs (seeds `seed`, `seed + 1`, …) sharing [`CHAIN_SHARE`].
+/// Independent ejection-chain runs (seeds `seed`, `seed + 1`, …) from the same start that
+/// fill the elite pool of the path relinking ([`ejection_chain::RELINK`]'s `seed_share` of
+/// the budget together).
 pub const CHAIN_RUNS: usize = 3;
 
 /// Every how many subgradient iterations of [`knapsack_lagrange`] a knapsack solution is
@@ -451,8 +455,9 @@ pub const LAGRANGE_REPAIR_STALL: usize = 300;
 /// feasible and better (or the construction is not feasible: the greedy cannot place every
 /// task under tight capacities, and HiGHS would start cold); then, on GAP-like requests, the
 /// Lagrangian knapsack heuristic ([`knapsack_lagrange`]) until [`SEARCH_SHARE`] of the time
-/// limit, when it finds better, and the ejection-chain search ([`ejection_chain`],
-/// [`CHAIN_RUNS`] runs from the best so far, [`CHAIN_SHARE`] of the time limit). Also returns
+/// limit, when it finds better, and the ejection-chain search with path relinking
+/// ([`ejection_chain::relink`]: [`CHAIN_RUNS`] runs from the best so far fill its elite
+/// pool; [`CHAIN_SHARE`] of the time limit in all). Also returns
 /// the knapsack Lagrangian bound, when it ran.
 fn polish_warm_start(
     p: &TaskProblem,
@@ -518,50 +523,52 @@ fn polish_warm_start(
         (None, b) => b,
         (f, _) => f,
     };
+    // The ejection chains run only far from the knapsack bound.
+    let deep = lagrange_applies
+        && found.as_ref().is_some_and(|f| {
+            bound.is_some_and(|b| f.objective - b > CHAIN_MIN_GAP * f.objective.abs())
+        });
     let found = match found {
-        Some(f)
-            if lagrange_applies
-                && bound.is_some_and(|b| f.objective - b > CHAIN_MIN_GAP * f.objective.abs()) =>
-        {
-            let (share, runs) = (CHAIN_SHARE, CHAIN_RUNS);
-            // Independent runs from the same start: the search's trajectory matters more
-            // than its length (d20100: one run of the whole budget 6222…6229, three 6215).
-            let from = f.pairs.clone();
-            let mut best = f;
-            for run in 0..runs {
-                let chain = ejection_chain::improve(
-                    p,
-                    model,
-                    &from,
-                    ejection_chain::ChainLimits {
-                        evaluations: (ejection_chain::EVALUATIONS_PER_SECOND
-                            * share
-                            * p.config.time_limit_seconds
-                            / runs as f64) as u64,
-                        deadline: t0
-                            + std::time::Duration::from_secs_f64(
-                                p.config.time_limit_seconds * (SEARCH_SHARE + 1.5 * share),
-                            ),
-                        lower_bound: bound.unwrap_or(f64::NEG_INFINITY),
-                        seed: p.config.seed.wrapping_add(run as u64),
-                    },
-                );
-                if let Some((c, stats)) = chain {
+        Some(f) if deep => {
+            let share = CHAIN_SHARE;
+            let chain = ejection_chain::relink(
+                p,
+                model,
+                &f.pairs,
+                ejection_chain::ChainLimits {
+                    evaluations: (ejection_chain::EVALUATIONS_PER_SECOND
+                        * share
+                        * p.config.time_limit_seconds) as u64,
+                    deadline: t0
+                        + std::time::Duration::from_secs_f64(
+                            p.config.time_limit_seconds * (SEARCH_SHARE + 1.5 * share).min(0.9),
+                        ),
+                    lower_bound: bound.unwrap_or(f64::NEG_INFINITY),
+                    seed: p.config.seed,
+                },
+                ejection_chain::RelinkSettings {
+                    seed_runs: CHAIN_RUNS,
+                    ..ejection_chain::RELINK
+                },
+            );
+            match chain {
+                Some((c, stats)) => {
                     tracing::info!(
-                        run,
                         best = c.objective,
                         rounds = stats.rounds,
                         evaluations = stats.evaluations,
                         chains = stats.chains,
                         seconds = t0.elapsed().as_secs_f64(),
-                        "task warm start: ejection chains"
+                        "task warm start: ejection chains with path relinking"
                     );
-                    if c.objective < best.objective - 1e-9 {
-                        best = c;
-                    }
+                    Some(if c.objective < f.objective - 1e-9 {
+                        c
+                    } else {
+                        f
+                    })
                 }
+                None => Some(f),
             }
-            Some(best)
         }
         f => f,
     };
