@@ -126,11 +126,7 @@ impl Gap {
         model: &TaskModel,
         start: &[(TaskIdx, EmpIdx)],
     ) -> Option<(Gap, Vec<TaskIdx>, Vec<u32>)> {
-        if !p.constraints.assign_all
-            || !p.constraints.enforce_capacity
-            || !model.unassigned.is_empty()
-            || p.employee_ids().any(|e| p.max_assignments(e).is_some())
-        {
+        if !model.is_pure_gap(p) {
             return None;
         }
         let tasks: Vec<TaskIdx> = p.pending().collect();

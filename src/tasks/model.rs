@@ -25,6 +25,16 @@ pub struct TaskModel {
 }
 
 impl TaskModel {
+    /// Whether `p` is a pure generalized assignment problem for this model: every task
+    /// assigned, capacities enforced, no unassigned column and no per-employee assignment
+    /// cap — the shape the GAP heuristics (knapsack Lagrangian, ejection chains) assume.
+    pub fn is_pure_gap(&self, p: &TaskProblem) -> bool {
+        p.constraints.assign_all
+            && p.constraints.enforce_capacity
+            && self.unassigned.is_empty()
+            && p.employee_ids().all(|e| p.max_assignments(e).is_none())
+    }
+
     /// Build the model of `p` with the affinity `scores`.
     pub fn build(p: &TaskProblem, scores: &TaskScores) -> TaskModel {
         let aff = p.config.affinity_weight;
