@@ -58,3 +58,24 @@ pub(crate) fn gap(
     }))
     .unwrap()
 }
+
+/// The MILP's proven optimum of `p` (the test fails unless the solve proves it): what the
+/// heuristics' tests measure themselves against.
+pub(crate) fn proven_optimum(p: &TaskProblem) -> f64 {
+    let sol = super::solve_tasks(p, &Default::default()).unwrap();
+    assert_eq!(sol.status, crate::solve::Status::Optimal);
+    sol.objective.unwrap()
+}
+
+/// Assert that a heuristic's `objective` is not below the proven `optimum` (it would be a
+/// broken assignment or objective) and at most `rel_gap` above it.
+pub(crate) fn assert_near_optimum(objective: f64, optimum: f64, rel_gap: f64, what: &str) {
+    assert!(
+        objective >= optimum - 1e-6,
+        "{what}: below a proven optimum"
+    );
+    assert!(
+        objective <= optimum * (1.0 + rel_gap) + 1e-6,
+        "{what} {objective} vs optimum {optimum}"
+    );
+}
