@@ -127,6 +127,31 @@ pub enum LabelOutcome {
     TooLarge,
 }
 
+/// One pricing question to the labeling.
+#[derive(Clone, Copy, Debug)]
+pub struct Query<'a> {
+    /// Priced cost of every column of the pricing model (∞: the column is never used); a
+    /// schedule costs the sum over its `x` columns plus the objective constant.
+    pub cost: &'a [f64],
+    /// `force[d]`, when given: the column day `d` must use.
+    pub force: &'a [Option<usize>],
+    /// `must_work[d]`, when given and `true`: no day off on `d`.
+    pub must_work: &'a [bool],
+    /// Only schedules cheaper than this.
+    pub cutoff: f64,
+    /// At most this many schedules.
+    pub keep: usize,
+}
+
+/// What a query's costs say about the days, shared by the passes of one pricing: the
+/// cheapest column of every option, the least the days from `d` on can add, and the
+/// budgets' completion bounds.
+struct DayBounds {
+    best: Vec<Vec<Cheapest>>,
+    least_after: Vec<f64>,
+    completions: Vec<Completion>,
+}
+
 /// Which labels a pass keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dominance {
@@ -446,10 +471,7 @@ impl Labeler {
         HEAD + self.budgets.len() + 2 * self.groups.len()
     }
 
-    /// The cheapest schedules whose cost (Σ `cost[col]` over their `x` columns + the
-    /// objective constant) is below `cutoff`, at most `keep` of them, cheapest first. A column
-    /// of infinite cost is never used; `force[d]` (when given) is the column day `d` must use,
-    /// and `must_work[d]` (when given and `true`) forbids a day off on `d`. Only
+    /// The cheapest schedules of `q` (see [`Query`]), cheapest first. Only
     /// [`Dominance::Exact`] proves that no schedule below the cutoff is missing.
     ///
     /// The exact pass relaxes state space decrementally: the budgets with only a maximum and
@@ -458,22 +480,16 @@ impl Labeler {
     /// pass repeated. A relaxation's cheapest schedule that keeps every face is the true
     /// cheapest, and a relaxation with nothing below the cutoff proves there is nothing.
     /// Which resources an employee needed is remembered for the next pricing.
-    pub fn price(
-        &self,
-        cost: &[f64],
-        force: &[Option<usize>],
-        must_work: &[bool],
-        cutoff: f64,
-        keep: usize,
-        dominance: Dominance,
-    ) -> LabelOutcome {
+    pub fn price(&self, q: &Query, dominance: Dominance) -> LabelOutcome {
         let all = self.relaxable();
         let mut relaxed = match dominance {
             Dominance::Exact => all & !self.needed.load(Ordering::Relaxed),
             Dominance::Heuristic => 0,
         };
+        // What the costs say about the days does not depend on what is relaxed.
+        let bounds = self.day_bounds(q);
         loop {
-            let found = match self.pass(cost, force, must_work, cutoff, keep, dominance, relaxed) {
+            let found = match self.pass(q, &bounds, dominance, relaxed) {
                 Ok(found) => found,
                 Err(outcome) => return outcome,
             };
@@ -529,22 +545,15 @@ impl Labeler {
         out
     }
 
-    /// One labeling pass with the resources in `relaxed` left out of the state: the
-    /// cheapest schedules below the cutoff with their day-by-day shifts (cheapest first, at
-    /// most `keep`), or the outcome when there is none.
-    #[allow(clippy::too_many_arguments)]
-    fn pass(
-        &self,
-        cost: &[f64],
-        force: &[Option<usize>],
-        must_work: &[bool],
-        cutoff: f64,
-        keep: usize,
-        dominance: Dominance,
-        relaxed: u64,
-    ) -> Result<Vec<PathFound>, LabelOutcome> {
+    /// The cheapest option per day under `q`'s costs, and the completion bounds.
+    fn day_bounds(&self, q: &Query) -> DayBounds {
+        let Query {
+            cost,
+            force,
+            must_work,
+            ..
+        } = *q;
         let days = self.days;
-        let offset = self.offset.map_or(0.0, |(_, c)| c);
         // Cheapest option per (day, option): the column used if the shift is worked.
         let best: Vec<Vec<Cheapest>> = self
             .options
@@ -589,6 +598,37 @@ impl Labeler {
             least_after[d] = least_after[d + 1] + here;
         }
         let completions = self.budget_completions(&work_least, &may_rest);
+        DayBounds {
+            best,
+            least_after,
+            completions,
+        }
+    }
+
+    /// One labeling pass with the resources in `relaxed` left out of the state: the
+    /// cheapest schedules below the cutoff with their day-by-day shifts (cheapest first, at
+    /// most `keep`), or the outcome when there is none.
+    fn pass(
+        &self,
+        q: &Query,
+        bounds: &DayBounds,
+        dominance: Dominance,
+        relaxed: u64,
+    ) -> Result<Vec<PathFound>, LabelOutcome> {
+        let Query {
+            force,
+            must_work,
+            cutoff,
+            keep,
+            ..
+        } = *q;
+        let DayBounds {
+            best,
+            least_after,
+            completions,
+        } = bounds;
+        let days = self.days;
+        let offset = self.offset.map_or(0.0, |(_, c)| c);
         let width = self.width();
         let mut start = vec![0i32; width];
         start[0] = -1;
@@ -679,7 +719,7 @@ impl Labeler {
         let found: Vec<PathFound> = finals
             .into_iter()
             .take(keep)
-            .map(|(_, label)| self.path(&layers, label, &best))
+            .map(|(_, label)| self.path(&layers, label, best))
             .collect();
         if found.is_empty() {
             Err(LabelOutcome::NoneBelow)

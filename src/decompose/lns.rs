@@ -61,17 +61,16 @@ pub(super) fn neighbourhood_search(
         for a in &roster.assignments {
             schedules[a.employee.ix()].push(a.slot);
         }
+        for slots in &mut schedules {
+            slots.sort_unstable();
+        }
         let mut free = vec![false; n];
         for i in sample(&mut rng, n, freed) {
             free[i] = true;
         }
         let decisions: Vec<Decision> = (0..n)
             .filter(|&i| !free[i])
-            .flat_map(|i| {
-                let mut slots = schedules[i].clone();
-                slots.sort_unstable();
-                fix_schedule(engine, EmployeeIdx(i as u32), &slots)
-            })
+            .flat_map(|i| fix_schedule(engine, EmployeeIdx(i as u32), &schedules[i]))
             .collect();
         let now = engine.elapsed();
         let until = deadline.min(now + NEIGHBOURHOOD_SECONDS);

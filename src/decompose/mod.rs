@@ -51,6 +51,9 @@ const EXACT_EVERY: usize = 8;
 /// When the root did not converge: share of the time limit the neighbourhood search may run
 /// until.
 const LNS_END_SHARE: f64 = 0.97;
+/// When the root did not converge: share of the time left (until [`LNS_END_SHARE`]) the dive
+/// may take before the neighbourhood search.
+const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
 /// Seconds between two progress lines.
 const PROGRESS_EVERY: f64 = 2.0;
 /// Longest one pricing MILP may run.
@@ -281,9 +284,10 @@ pub fn solve_from(
     let mut incumbent = Incumbent::default();
     // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
     // needs one even when the root has no dive).
-    for r in &starts {
-        if check(p, r, scorer).feasible {
-            incumbent.offer(p, scorer, r.clone());
+    for r in starts {
+        let report = check(p, &r, scorer);
+        if report.feasible {
+            incumbent.consider(r, report);
         }
     }
     if let Some((chosen, _, _, proven)) = master.solve_integer(left, false) {
@@ -312,8 +316,8 @@ pub fn solve_from(
         // a time.
         let tb = Instant::now();
         if let Some(solution) = root.solution {
-            let deadline = t0.elapsed().as_secs_f64()
-                + (time_limit * LNS_END_SHARE - t0.elapsed().as_secs_f64()) * 0.5;
+            let now = t0.elapsed().as_secs_f64();
+            let deadline = now + (time_limit * LNS_END_SHARE - now) * UNCONVERGED_DIVE_SHARE;
             branch::dive(
                 &mut engine,
                 &mut out,
@@ -388,6 +392,11 @@ impl Incumbent {
             );
             return false;
         }
+        self.consider(roster, report)
+    }
+
+    /// Keep `roster`, which the checker found feasible with `report`, if it is better.
+    fn consider(&mut self, roster: Roster, report: CheckReport) -> bool {
         if self.objective().is_some_and(|o| o <= report.objective) {
             return false;
         }

@@ -10,7 +10,7 @@
 //! re-priced through the model's rows, and the MILP takes over whenever labeling cannot
 //! decide (too many labels) or a schedule disagrees with the rows.
 
-use super::labeling::{Dominance, LabelOutcome, Labeler};
+use super::labeling::{Dominance, LabelOutcome, Labeler, Query};
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverConfig};
 use crate::model::highs_backend::{self, BackendError};
 use crate::model::{BuildMode, ColKind, LinearProgram, ModelIr};
@@ -192,26 +192,29 @@ impl<'p> Pricer<'p> {
                 must_work[day] = true;
             }
         }
-        let cutoff = convexity - CUTOFF_MARGIN;
-        let quick = match effort {
-            Effort::Exact => LabelOutcome::NoneBelow,
-            _ => labeler.price(
-                &cost,
-                &force,
-                &must_work,
-                cutoff,
-                keep,
-                Dominance::Heuristic,
-            ),
+        let q = Query {
+            cost: &cost,
+            force: &force,
+            must_work: &must_work,
+            cutoff: convexity - CUTOFF_MARGIN,
+            keep,
         };
-        let (found, best) = match quick {
-            LabelOutcome::Found(found) => (found, f64::NEG_INFINITY),
-            _ if effort == Effort::Heuristic => {
+        // The heuristic pass's schedules, when it runs and finds any.
+        let quick = match effort {
+            Effort::Exact => None,
+            _ => match labeler.price(&q, Dominance::Heuristic) {
+                LabelOutcome::Found(found) => Some(found),
+                _ => None,
+            },
+        };
+        let (found, best) = match (quick, effort) {
+            (Some(found), _) => (found, f64::NEG_INFINITY),
+            (None, Effort::Heuristic) => {
                 return Some(Pricing::Unknown {
                     bound: f64::NEG_INFINITY,
                 })
             }
-            _ => match labeler.price(&cost, &force, &must_work, cutoff, keep, Dominance::Exact) {
+            (None, _) => match labeler.price(&q, Dominance::Exact) {
                 LabelOutcome::Found(found) => {
                     let best = found[0].cost - convexity;
                     (found, best)
