@@ -188,6 +188,9 @@ pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
         "diveSteps": d.dive_steps,
         "neighbourhoods": d.neighbourhoods,
         "neighbourhoodImprovements": d.neighbourhood_improvements,
+        "ruins": d.ruins,
+        "descentImprovements": d.descent_improvements,
+        "descentSeconds": d.descent_seconds,
         "pricingSeconds": d.pricing_seconds,
         "labelingPricings": d.labeling_pricings,
         "milpPricings": d.milp_pricings,
@@ -312,9 +315,9 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     if let Some(d) = &sol.decomposition {
         let _ = writeln!(
             o,
-            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps, {} neighbourhoods ({} improving); \
-             integer master {}; pricing {} by labeling, {} by MILP; time: pricing {:.2} s, master {:.2} s, \
-             integer master {:.2} s, branching {:.2} s",
+            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps, {} neighbourhoods ({} improving), \
+             best responses: {} ruins ({} improving); integer master {}; pricing {} by labeling, {} by MILP; \
+             time: pricing {:.2} s, master {:.2} s, integer master {:.2} s, branching {:.2} s, best responses {:.2} s",
             d.rounds,
             d.columns,
             d.root_status,
@@ -325,6 +328,8 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
             d.dive_steps,
             d.neighbourhoods,
             d.neighbourhood_improvements,
+            d.ruins,
+            d.descent_improvements,
             if d.integer_master_optimal {
                 "optimal over the root columns"
             } else {
@@ -335,7 +340,8 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
             d.pricing_seconds,
             d.master_seconds,
             d.integer_seconds,
-            d.branch_seconds
+            d.branch_seconds,
+            d.descent_seconds
         );
     }
     if let Some(c) = &sol.check {

@@ -246,10 +246,13 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
             let strategy = p.config.strategy.resolve(p);
             sol.strategy = Some(strategy);
             match (strategy, p.config.strategy) {
-                (Strategy::Decomposition, Strategy::Auto) => {
-                    // `auto`: the compact model first, briefly; the decomposition only when
-                    // that does not prove optimality (small rosters whose compact LP is tight
-                    // are proven in a second).
+                (Strategy::Decomposition, Strategy::Auto)
+                    if p.employees.len() * p.horizon.days as usize
+                        <= AUTO_PROBE_MAX_EMPLOYEE_DAYS =>
+                {
+                    // `auto` on a small roster: the compact model first, briefly; the
+                    // decomposition only when that does not prove optimality (small rosters
+                    // whose compact LP is tight are proven in a second).
                     let probe = Problem {
                         config: SolverConfig {
                             time_limit_seconds: p.config.time_limit_seconds * AUTO_PROBE_SHARE,
@@ -282,10 +285,14 @@ pub fn solve(p: &Problem, opts: &SolveOptions) -> Result<Solution, SolveError> {
 /// Share of the time limit the decomposition (column generation and its integer master)
 /// may take when it does not prove optimality; the compact MILP gets the rest, warm-started
 /// from the integer master's roster.
-pub const DECOMPOSITION_SHARE: f64 = 0.85;
+pub const DECOMPOSITION_SHARE: f64 = 0.95;
 /// Share of the time limit `auto` gives the compact model before it turns to the
 /// decomposition.
 pub const AUTO_PROBE_SHARE: f64 = 0.15;
+/// Largest `employees × days` on which `auto` tries the compact model before the
+/// decomposition (Curtois 1–4); on larger rosters the compact model proves nothing in its
+/// share and the decomposition needs the time.
+pub const AUTO_PROBE_MAX_EMPLOYEE_DAYS: usize = 300;
 
 /// The decomposition by employee ([`crate::decompose`]): column generation, then the
 /// integer master over the generated columns. When that does not prove the roster optimal,

@@ -107,7 +107,7 @@ impl MasterShape {
                 employee: c.employee,
                 slot: s,
             };
-            for &(r, k) in self.enters.get(&a).map(Vec::as_slice).unwrap_or(&[]) {
+            for &(r, k) in self.entries(a) {
                 *by_row.entry(r).or_default() += k;
             }
         }
@@ -116,10 +116,61 @@ impl MasterShape {
 
     /// The price of `x` under coupling duals `y`.
     pub fn dual_of(&self, y: &[f64], a: Assignment) -> f64 {
-        self.enters
-            .get(&a)
-            .map(|v| v.iter().map(|&(r, k)| y[r] * k).sum())
-            .unwrap_or(0.0)
+        self.entries(a).iter().map(|&(r, k)| y[r] * k).sum()
+    }
+
+    /// The coupling rows `x[a]` enters, with its coefficients.
+    pub fn entries(&self, a: Assignment) -> &[(usize, f64)] {
+        self.enters.get(&a).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The least cost of coupling row `r`'s own columns (its slacks, at their cheapest) when
+    /// the schedules put `activity` on it; a side no slack can meet costs
+    /// [`ARTIFICIAL_COST`] per unit. Exact for rows whose columns enter no other row (cover
+    /// with its under/over slacks); a column shared by rows is priced in each.
+    pub fn row_cost(&self, r: usize, activity: f64) -> f64 {
+        let row = &self.rows[r];
+        let mut act = activity;
+        let mut cost = 0.0;
+        for &(c, coef) in &row.own {
+            let (lo, _, unit, _) = self.cols[c];
+            if lo.is_finite() {
+                act += coef * lo;
+                cost += unit * lo;
+            }
+        }
+        // Raise the activity to `lo` with the columns entering positively, lower it to
+        // `hi` with those entering negatively, the cheapest per unit first.
+        let mut fill = |mut need: f64, sign: f64| {
+            let mut slacks: Vec<(f64, f64)> = row
+                .own
+                .iter()
+                .filter(|&&(_, coef)| coef * sign > 0.0)
+                .map(|&(c, coef)| {
+                    let (lo, hi, unit, _) = self.cols[c];
+                    let room = (hi - lo.max(0.0)) * coef.abs();
+                    (unit / coef.abs(), room)
+                })
+                .collect();
+            slacks.sort_by(|a, b| a.0.total_cmp(&b.0));
+            for (unit, room) in slacks {
+                if need <= 1e-9 {
+                    break;
+                }
+                let used = need.min(room);
+                cost += unit * used;
+                need -= used;
+            }
+            if need > 1e-9 {
+                cost += ARTIFICIAL_COST * need;
+            }
+        };
+        if act < row.lo {
+            fill(row.lo - act, 1.0);
+        } else if act > row.hi {
+            fill(act - row.hi, -1.0);
+        }
+        cost
     }
 
     /// Number of artificial columns [`MasterShape::build`] adds (after the static ones).

@@ -15,6 +15,7 @@
 //! independent checker rejects.
 
 mod branch;
+mod descent;
 pub mod labeling;
 mod lns;
 pub mod master;
@@ -54,6 +55,13 @@ const LNS_END_SHARE: f64 = 0.97;
 /// When the root did not converge: share of the time left (until [`LNS_END_SHARE`]) the dive
 /// may take before the neighbourhood search.
 const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
+/// Share of the time limit the best-response search from the start rosters may take.
+const START_DESCENT_SHARE: f64 = 0.03;
+/// Share of the time left after the root that the repair of its rounding may take.
+const ROOT_DESCENT_SHARE: f64 = 0.5;
+/// Ruin-and-recreate steps in a row without a better roster, per employee, before the
+/// search from the root's rounding stops.
+const STALL_PER_EMPLOYEE: usize = 4;
 /// Seconds between two progress lines.
 const PROGRESS_EVERY: f64 = 2.0;
 /// Longest one pricing MILP may run.
@@ -124,6 +132,12 @@ pub struct Decomposition {
     pub neighbourhoods: usize,
     /// Neighbourhoods that improved the incumbent.
     pub neighbourhood_improvements: usize,
+    /// Ruin-and-recreate steps of the best-response search.
+    pub ruins: usize,
+    /// Times the best-response search improved the incumbent.
+    pub descent_improvements: usize,
+    /// Wall seconds in the best-response search.
+    pub descent_seconds: f64,
     /// Seconds in pricing (labeling and MILPs).
     pub pricing_seconds: f64,
     /// Pricing problems the labeling pricer decided.
@@ -179,46 +193,13 @@ pub fn solve_from(
 ) -> Result<Decomposition, DecomposeError> {
     let t0 = Instant::now();
     let scores = PairScores::compute(p, scorer);
-    let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
-    let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
-    let mut compact = ModelIr::for_employees(p, all.clone(), &score, BuildMode::Normal);
-    let (own_cols, own_rows) = (compact.cols.len(), compact.rows.len());
-    for rule in p.rules.iter() {
-        if rule.scope() == Scope::Coupling {
-            rule.encode_coupling(&mut compact);
-        }
-    }
-    let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
-    let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(p, e, &score)).collect();
-    let mut out = Decomposition {
-        root_status: RootStatus::TimeLimit,
-        rounds: 0,
-        columns: 0,
-        master_rows: shape.coupling_rows() + p.employees.len(),
-        master_objective: f64::NAN,
-        root_bound: f64::NEG_INFINITY,
-        bound: f64::NEG_INFINITY,
-        roster: None,
-        objective: None,
-        report: None,
-        integer_master_optimal: false,
-        nodes: 0,
-        open_nodes: 0,
-        dive_steps: 0,
-        neighbourhoods: 0,
-        neighbourhood_improvements: 0,
-        pricing_seconds: 0.0,
-        labeling_pricings: 0,
-        milp_pricings: 0,
-        master_seconds: 0.0,
-        integer_seconds: 0.0,
-        branch_seconds: 0.0,
-        integral_costs: compact
-            .cols
-            .iter()
-            .all(|c| (c.cost - c.cost.round()).abs() < 1e-9),
-    };
-    if pricers.iter().any(|pr| pr.broken) || !compact.broken_constants.is_empty() {
+    let Parts {
+        shape,
+        pricers,
+        mut out,
+        broken,
+    } = Parts::new(p, &scores);
+    if broken {
         out.root_status = RootStatus::Infeasible;
         return Ok(out);
     }
@@ -246,7 +227,48 @@ pub fn solve_from(
             }
         }
     }
-    let none = vec![Restrict::default(); p.employees.len()];
+    let greedy = starts[0].clone();
+    let mut incumbent = Incumbent::default();
+    // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
+    // needs one even when the root has no dive).
+    for r in starts {
+        let report = check(p, &r, scorer);
+        if report.feasible {
+            incumbent.consider(r, report);
+        }
+    }
+    // Best responses from the best start: a first roster in a fraction of a second, and its
+    // schedules as columns.
+    let n = p.employees.len();
+    let start = incumbent
+        .best
+        .as_ref()
+        .map_or_else(|| greedy, |(r, _)| r.clone());
+    descent::improve(
+        &engine,
+        &mut out,
+        &mut incumbent,
+        scorer,
+        &start,
+        time_limit * START_DESCENT_SHARE,
+        n,
+    );
+    if let Some((roster, _)) = &incumbent.best {
+        for pr in &pricers {
+            if let Some((slots, cost)) = pr.cost_of(roster) {
+                engine.add(
+                    &mut master,
+                    Column {
+                        employee: pr.employee,
+                        slots,
+                        cost,
+                    },
+                );
+            }
+        }
+    }
+    engine.progress(&out, master.columns.len(), "descent", out.bound, true);
+    let none = vec![Restrict::default(); n];
     let root = engine.column_generation(
         &mut master,
         &none,
@@ -276,20 +298,28 @@ pub fn solve_from(
         out.columns = master.columns.len();
         return Ok(out);
     }
+    if let Some(sol) = &root.solution {
+        // The root LP's rounding, repaired and improved for a share of the time left.
+        let rounded = heaviest_roster(&master, &sol.values);
+        let now = engine.elapsed();
+        let until = now + (time_limit - now) * ROOT_DESCENT_SHARE;
+        descent::improve(
+            &engine,
+            &mut out,
+            &mut incumbent,
+            scorer,
+            &rounded,
+            until,
+            STALL_PER_EMPLOYEE * n,
+        );
+        let what = format!("root rounding repaired: {:?}", incumbent.objective());
+        engine.progress(&out, master.columns.len(), &what, out.bound, true);
+    }
     let ti = Instant::now();
     // The root's integer master is a quick incumbent for branch-and-price, not the search.
     let left = (time_limit - t0.elapsed().as_secs_f64())
         .min(time_limit * ROOT_INTEGER_SHARE)
         .max(1.0);
-    let mut incumbent = Incumbent::default();
-    // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
-    // needs one even when the root has no dive).
-    for r in starts {
-        let report = check(p, &r, scorer);
-        if report.feasible {
-            incumbent.consider(r, report);
-        }
-    }
     if let Some((chosen, _, _, proven)) = master.solve_integer(left, false) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         if incumbent.offer(p, scorer, roster_of(&columns)) {
@@ -348,6 +378,91 @@ pub fn solve_from(
         out.roster = Some(roster);
     }
     Ok(out)
+}
+
+/// What every search of the decomposition starts from: the master's shape (the coupling
+/// rows of the compact model), every employee's pricer, and an empty report.
+struct Parts<'p> {
+    shape: MasterShape,
+    pricers: Vec<Pricer<'p>>,
+    out: Decomposition,
+    /// A hard rule is broken by the locked context alone: no roster exists.
+    broken: bool,
+}
+
+impl<'p> Parts<'p> {
+    fn new(p: &'p Problem, scores: &PairScores) -> Self {
+        let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
+        let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
+        let mut compact = ModelIr::for_employees(p, all.clone(), &score, BuildMode::Normal);
+        let (own_cols, own_rows) = (compact.cols.len(), compact.rows.len());
+        for rule in p.rules.iter() {
+            if rule.scope() == Scope::Coupling {
+                rule.encode_coupling(&mut compact);
+            }
+        }
+        let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
+        let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(p, e, &score)).collect();
+        let out = Decomposition {
+            root_status: RootStatus::TimeLimit,
+            rounds: 0,
+            columns: 0,
+            master_rows: shape.coupling_rows() + p.employees.len(),
+            master_objective: f64::NAN,
+            root_bound: f64::NEG_INFINITY,
+            bound: f64::NEG_INFINITY,
+            roster: None,
+            objective: None,
+            report: None,
+            integer_master_optimal: false,
+            nodes: 0,
+            open_nodes: 0,
+            dive_steps: 0,
+            neighbourhoods: 0,
+            neighbourhood_improvements: 0,
+            ruins: 0,
+            descent_improvements: 0,
+            descent_seconds: 0.0,
+            pricing_seconds: 0.0,
+            labeling_pricings: 0,
+            milp_pricings: 0,
+            master_seconds: 0.0,
+            integer_seconds: 0.0,
+            branch_seconds: 0.0,
+            integral_costs: compact
+                .cols
+                .iter()
+                .all(|c| (c.cost - c.cost.round()).abs() < 1e-9),
+        };
+        let broken = pricers.iter().any(|pr| pr.broken) || !compact.broken_constants.is_empty();
+        Parts {
+            shape,
+            pricers,
+            out,
+            broken,
+        }
+    }
+}
+
+/// Every employee on their heaviest schedule in the master LP solution `values`: a roster
+/// that keeps every employee's own rules, whatever it does to the coupling rows.
+fn heaviest_roster(master: &MasterLp, values: &[f64]) -> Roster {
+    let mut heaviest: Vec<Option<(f64, usize)>> = Vec::new();
+    for (i, (c, &v)) in master.columns.iter().zip(values).enumerate() {
+        let e = c.employee.ix();
+        if heaviest.len() <= e {
+            heaviest.resize(e + 1, None);
+        }
+        if heaviest[e].is_none_or(|(w, _)| v > w) {
+            heaviest[e] = Some((v, i));
+        }
+    }
+    let columns: Vec<&Column> = heaviest
+        .iter()
+        .flatten()
+        .map(|&(_, i)| &master.columns[i])
+        .collect();
+    roster_of(&columns)
 }
 
 /// The roster the schedules `columns` make together.

@@ -78,6 +78,7 @@ pub fn normalised_json(p: &Problem, sol: &Solution) -> serde_json::Value {
             "masterSeconds",
             "integerSeconds",
             "branchSeconds",
+            "descentSeconds",
         ] {
             v["solverRun"]["decomposition"][k] = serde_json::json!("[time]");
         }
