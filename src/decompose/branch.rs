@@ -30,8 +30,6 @@ const DIVE_SHARE: f64 = 0.6;
 /// Share of the remaining search time a dive below a node may take (every
 /// [`HEURISTIC_EVERY`] nodes).
 const NODE_DIVE_SHARE: f64 = 0.1;
-/// Seconds the repair of one dive step's rounding may take at most.
-const DIVE_REPAIR_SECONDS: f64 = 1.0;
 /// Once a dive's deadline has passed: seconds per step, at most this many steps, and the
 /// value from which schedules are fixed along with the pick.
 const DIVE_FINISH_SECONDS: f64 = 1.0;
@@ -447,11 +445,7 @@ pub(super) fn dive(
                     .map(|(c, _)| c),
             )
             .collect();
-        // Repaired by best responses: the rounding rarely meets the cover by itself.
-        let until = deadline.min(engine.elapsed() + DIVE_REPAIR_SECONDS);
-        let n = p.employees.len();
-        let rounded = super::roster_of(&rounded);
-        super::descent::improve(engine, out, incumbent, scorer, &rounded, until, n);
+        incumbent.offer(p, scorer, super::roster_of(&rounded));
         let fractional = best_of.iter().filter(|(_, &(v, _))| v < 1.0 - 1e-6);
         let Some(top) = fractional
             .clone()

@@ -57,7 +57,10 @@ const LNS_END_SHARE: f64 = 0.97;
 const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
 /// Share of the time limit the best-response search from the start rosters may take.
 const START_DESCENT_SHARE: f64 = 0.03;
-/// Share of the time left after the root that the repair of its rounding may take.
+/// A root converged after this share of the time limit is late: its rounding is repaired
+/// by best responses before branch-and-price.
+const LATE_ROOT_SHARE: f64 = 0.4;
+/// Share of the time left after a late root that the repair of its rounding may take.
 const ROOT_DESCENT_SHARE: f64 = 0.5;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
@@ -298,8 +301,13 @@ pub fn solve_from(
         out.columns = master.columns.len();
         return Ok(out);
     }
-    if let Some(sol) = &root.solution {
-        // The root LP's rounding, repaired and improved for a share of the time left.
+    // When the root converged late or not at all, branch-and-price's dive has no time to
+    // reach a good roster: the root LP's rounding, repaired by best responses, makes it.
+    // (When it converged early the dive and the neighbourhood search do better, and
+    // branch-and-price needs the time for its proof: Curtois 8, 10, 11, 16.)
+    let late = out.root_status != RootStatus::Converged
+        || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
+    if let (Some(sol), true) = (&root.solution, late) {
         let rounded = heaviest_roster(&master, &sol.values);
         let now = engine.elapsed();
         let until = now + (time_limit - now) * ROOT_DESCENT_SHARE;
