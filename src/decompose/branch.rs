@@ -8,7 +8,18 @@
 //! the columns that disagree are closed; in pricing, the day may not be off (a row in the
 //! MILP, no day-off choice in the labeling) or its slots are forbidden, and a slot is forced
 //! or forbidden (a column bound in the MILP, the day's only choice or an infinite cost in the
-//! labeling). Nodes are taken best bound first, share one column pool,
+//! labeling).
+//!
+//! Before those, a node may branch on a shift's total activity — the number of assignments
+//! to a shift's slots, an integer in every roster: at most `⌊v⌋` or at least `⌈v⌉`. On Curtois
+//! Instance9 the root LP (405.67) puts 68⅓ people on nights, short of cover by 3⅔ at 100
+//! each; every employee branch ties, while both children of this one reach 439, the optimum.
+//! The bound is a row of the master over the schedule columns (pricing sees its dual through
+//! the cover rows' duals, so pricing is unchanged). Such a branch is evaluated at once and
+//! kept only when its weaker child gains; otherwise it would double the tree for nothing
+//! (Instance5), and after [`ACTIVITY_REJECTIONS`] such branches none is tried again.
+//!
+//! Nodes are taken best bound first, share one column pool,
 //! and are pruned once their bound proves they cannot beat the incumbent (with integral
 //! costs, once `⌈bound⌉ ≥ incumbent`), also during their column generation (Lagrangian
 //! pruning). Every incumbent is re-verified by the checker. The search is complete when no
@@ -41,6 +52,12 @@ const DIVE_FIX_AT: f64 = 0.6;
 const LNS_SHARE: f64 = 0.25;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
+/// Least bound gain (relative to the node's bound) of an activity branch's weaker child for
+/// the branch to be kept; a branch that gains less is undone, and the node branches on an
+/// employee's decision instead.
+const ACTIVITY_MIN_GAIN: f64 = 1e-4;
+/// Activity branches undone before activity branching stops for the rest of the search.
+const ACTIVITY_REJECTIONS: usize = 2;
 
 /// What a branching decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,12 +68,22 @@ pub(super) enum Subject {
     Day(Vec<SlotIdx>),
 }
 
-/// One branching decision: employee `employee` works `subject` (`works`) or not.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Decision {
-    employee: EmployeeIdx,
-    subject: Subject,
-    works: bool,
+/// One branching decision.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Decision {
+    /// Employee `employee` works `subject` (`works`) or not.
+    Works {
+        employee: EmployeeIdx,
+        subject: Subject,
+        works: bool,
+    },
+    /// The schedules' activity summed over coupling rows `rows` (sorted; `Σ λ·a`, an integer
+    /// in every roster) is at least `at` (`above`) or at most `at`.
+    Activity {
+        rows: Vec<usize>,
+        at: f64,
+        above: bool,
+    },
 }
 
 /// The decisions that fix `e` to exactly the schedule `slots` (sorted): every slot `e` may
@@ -65,7 +92,7 @@ pub(super) fn fix_schedule(engine: &Engine, e: EmployeeIdx, slots: &[SlotIdx]) -
     engine.pricers[e.ix()]
         .slots()
         .into_iter()
-        .map(|s| Decision {
+        .map(|s| Decision::Works {
             employee: e,
             subject: Subject::Slot(s),
             works: slots.binary_search(&s).is_ok(),
@@ -112,8 +139,16 @@ impl Ord for Open {
 fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
     let mut out = vec![Restrict::default(); employees];
     for d in decisions {
-        let r = &mut out[d.employee.ix()];
-        match (&d.subject, d.works) {
+        let Decision::Works {
+            employee,
+            subject,
+            works,
+        } = d
+        else {
+            continue;
+        };
+        let r = &mut out[employee.ix()];
+        match (subject, works) {
             (Subject::Slot(s), true) => r.force.push(*s),
             (Subject::Slot(s), false) => r.forbid.push(*s),
             (Subject::Day(slots), true) => r.work_any.push(slots.clone()),
@@ -121,6 +156,83 @@ fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
         }
     }
     out
+}
+
+/// The activity bounds `rows → (lo, hi)` of a node's decisions (intersected per set).
+fn activity_bounds(decisions: &[Decision]) -> BTreeMap<Vec<usize>, (f64, f64)> {
+    let mut out: BTreeMap<Vec<usize>, (f64, f64)> = BTreeMap::new();
+    for d in decisions {
+        if let Decision::Activity { rows, at, above } = d {
+            let (at, above) = (*at, *above);
+            let b = out
+                .entry(rows.clone())
+                .or_insert((f64::NEG_INFINITY, f64::INFINITY));
+            if above {
+                b.0 = b.0.max(at);
+            } else {
+                b.1 = b.1.min(at);
+            }
+        }
+    }
+    out
+}
+
+/// The two children of branching on coupling rows `rows` whose summed activity `value` is
+/// fractional: at most `⌊value⌋`, and at least `⌈value⌉`. The activity is an integer in every
+/// roster, so every roster keeps exactly one of them.
+pub(super) fn activity_children(rows: Vec<usize>, value: f64) -> [Decision; 2] {
+    let below = value.floor();
+    [
+        Decision::Activity {
+            rows: rows.clone(),
+            at: below,
+            above: false,
+        },
+        Decision::Activity {
+            rows,
+            at: below + 1.0,
+            above: true,
+        },
+    ]
+}
+
+/// Whether `v` is fractional.
+fn fractional(v: f64) -> bool {
+    (v - v.round()).abs() > 1e-6
+}
+
+/// Sets of coupling rows whose summed activity is an integer in every roster: the rows of
+/// each shift (over every day and requirement). The LP spreads a shortfall of one shift over
+/// its days (Curtois Instance9: 68⅓ night assignments, 3⅔ nights short at 100 each), and a
+/// single row's branch only moves it to another day; the shift's total does not move.
+pub(super) fn row_families(engine: &Engine) -> Vec<Vec<usize>> {
+    let p = engine.problem;
+    engine
+        .shape
+        .row_groups(|s| p.slots[s.ix()].shift)
+        .into_values()
+        .collect()
+}
+
+/// The set of coupling rows to branch on (of [`row_families`]) and its summed activity at
+/// `values`: the most fractional set (closest to ½ after the point; ties: the first), if
+/// any set's activity is fractional.
+fn branching_rows(
+    families: &[Vec<usize>],
+    master: &MasterLp,
+    values: &[f64],
+) -> Option<(Vec<usize>, f64)> {
+    let act = master.activity(values);
+    families
+        .iter()
+        .map(|rows| (rows, rows.iter().map(|&r| act[r]).sum::<f64>()))
+        .filter(|&(_, v)| fractional(v))
+        .min_by(|a, b| {
+            let fa = (a.1 - a.1.floor() - 0.5).abs();
+            let fb = (b.1 - b.1.floor() - 0.5).abs();
+            fa.total_cmp(&fb)
+        })
+        .map(|(rows, v)| (rows.clone(), v))
 }
 
 /// How much each employee works each day in a master solution.
@@ -202,6 +314,7 @@ fn restrict_master(
 ) -> Vec<Restrict> {
     let restrict = restrictions(engine.problem.employees.len(), decisions);
     master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
+    master.bound_activity(&activity_bounds(decisions));
     restrict
 }
 
@@ -226,6 +339,8 @@ pub(super) fn branch_and_price(
     let p = engine.problem;
     let integral = out.integral_costs;
     let search_deadline = time_limit * SEARCH_SHARE;
+    let families = row_families(engine);
+    let mut rejections = 0;
     let mut nodes: Vec<Option<Node>> = vec![Some(Node {
         bound: out.bound,
         decisions: Vec::new(),
@@ -314,37 +429,79 @@ pub(super) fn branch_and_price(
                 incumbent.offer(p, scorer, integral_roster(&x));
             }
             Some(a) => {
-                // Branch on a whole day first (a balanced split: works that day or not), on
-                // the slot when every employee-day is already integral.
-                let subject =
-                    match most_fractional(&day_values(p, &master.columns, &solution.values)) {
-                        Some((e, day)) => {
-                            let slots: Vec<SlotIdx> = engine.pricers[e.ix()]
-                                .slots()
-                                .into_iter()
-                                .filter(|s| p.slots[s.ix()].day == day)
-                                .collect();
-                            (e, Subject::Day(slots))
+                // Branch on a coupling row's activity first (it moves the bound where the
+                // employees' decisions tie), evaluated at once and kept only when both
+                // children gain; then on a whole day (a balanced split: works that day or
+                // not), on the slot when every employee-day is already integral.
+                let mut children: Option<Vec<Node>> = None;
+                if rejections < ACTIVITY_REJECTIONS {
+                    if let Some((rows, v)) = branching_rows(&families, master, &solution.values) {
+                        let evaluated = evaluate_children(
+                            engine,
+                            master,
+                            incumbent,
+                            out,
+                            &node,
+                            activity_children(rows, v),
+                            search_deadline,
+                        )?;
+                        let least = evaluated
+                            .iter()
+                            .map(|c| c.bound)
+                            .fold(f64::INFINITY, f64::min);
+                        let least = incumbent.objective().map_or(least, |o| least.min(o));
+                        let timed_out = engine.elapsed() >= search_deadline;
+                        since_heuristic += 2;
+                        if timed_out
+                            || least - node.bound >= ACTIVITY_MIN_GAIN * node.bound.abs().max(1.0)
+                        {
+                            children = Some(
+                                evaluated
+                                    .into_iter()
+                                    .filter(|c| c.bound.is_finite())
+                                    .collect(),
+                            );
+                        } else {
+                            rejections += 1;
                         }
-                        None => (a.employee, Subject::Slot(a.slot)),
-                    };
-                for works in [true, false] {
-                    let mut decisions = node.decisions.clone();
-                    decisions.push(Decision {
-                        employee: subject.0,
-                        subject: subject.1.clone(),
-                        works,
-                    });
+                    }
+                }
+                let children = children.unwrap_or_else(|| {
+                    let (employee, subject) =
+                        match most_fractional(&day_values(p, &master.columns, &solution.values)) {
+                            Some((e, day)) => {
+                                let slots: Vec<SlotIdx> = engine.pricers[e.ix()]
+                                    .slots()
+                                    .into_iter()
+                                    .filter(|s| p.slots[s.ix()].day == day)
+                                    .collect();
+                                (e, Subject::Day(slots))
+                            }
+                            None => (a.employee, Subject::Slot(a.slot)),
+                        };
+                    [true, false]
+                        .map(|works| {
+                            let mut decisions = node.decisions.clone();
+                            decisions.push(Decision::Works {
+                                employee,
+                                subject: subject.clone(),
+                                works,
+                            });
+                            Node {
+                                bound: node.bound,
+                                decisions,
+                                lp: None,
+                            }
+                        })
+                        .into()
+                });
+                for child in children {
                     let id = nodes.len();
-                    nodes.push(Some(Node {
-                        bound: node.bound,
-                        decisions,
-                        lp: None,
-                    }));
                     queue.push(Open {
-                        bound: node.bound,
+                        bound: child.bound,
                         id,
                     });
+                    nodes.push(Some(child));
                 }
             }
         }
@@ -390,6 +547,46 @@ pub(super) fn branch_and_price(
         }
     }
     Ok(())
+}
+
+/// Column generation at once at the children of `parent` that add `decisions` to its own:
+/// each child with its bound and LP solution, converged or not (a closed child, infeasible
+/// or pruned, has an infinite bound; one that ran out of time has no solution).
+fn evaluate_children(
+    engine: &mut Engine,
+    master: &mut MasterLp,
+    incumbent: &Incumbent,
+    out: &mut Decomposition,
+    parent: &Node,
+    decisions: [Decision; 2],
+    deadline: f64,
+) -> Result<Vec<Node>, DecomposeError> {
+    let mut children = Vec::with_capacity(2);
+    for d in decisions {
+        let mut decisions = parent.decisions.clone();
+        decisions.push(d);
+        out.nodes += 1;
+        let lp = column_generation_under(
+            engine,
+            master,
+            &decisions,
+            deadline,
+            incumbent,
+            Effort::HeuristicFirst,
+            out,
+        )?;
+        let (bound, lp) = match lp.end {
+            NodeEnd::Infeasible | NodeEnd::Pruned => (f64::INFINITY, None),
+            NodeEnd::Converged => (parent.bound.max(lp.bound), lp.solution),
+            NodeEnd::TimeLimit => (parent.bound.max(lp.bound), None),
+        };
+        children.push(Node {
+            bound,
+            decisions,
+            lp,
+        });
+    }
+    Ok(children)
 }
 
 /// Diving from a node's LP (`start`: its solution over `master`'s columns, under the node's
