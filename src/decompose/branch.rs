@@ -17,7 +17,7 @@
 //! The bound is a row of the master over the schedule columns (pricing sees its dual through
 //! the cover rows' duals, so pricing is unchanged). Such a branch is evaluated at once and
 //! kept only when its weaker child gains; otherwise it would double the tree for nothing
-//! (Instance5), and after [`ACTIVITY_REJECTIONS`] such branches none is tried again.
+//! (Instance5), and after [`ACTIVITY_REJECTIONS`] such branch none is tried again.
 //!
 //! Nodes are taken best bound first, share one column pool,
 //! and are pruned once their bound proves they cannot beat the incumbent (with integral
@@ -58,7 +58,7 @@ const SEARCH_SHARE: f64 = 0.9;
 /// they exercise it.
 const ACTIVITY_MIN_GAIN: f64 = if cfg!(test) { f64::NEG_INFINITY } else { 1e-4 };
 /// Activity branches undone before activity branching stops for the rest of the search.
-const ACTIVITY_REJECTIONS: usize = 2;
+const ACTIVITY_REJECTIONS: usize = 1;
 
 /// What a branching decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -462,6 +462,16 @@ pub(super) fn branch_and_price(
                             .fold(f64::INFINITY, f64::min);
                         let least = incumbent.objective().map_or(least, |o| least.min(o));
                         let timed_out = engine.elapsed() >= search_deadline;
+                        tracing::debug!(
+                            parent = node.bound,
+                            least,
+                            value = v,
+                            rows = evaluated[0].decisions.last().map_or(0, |d| match d {
+                                Decision::Activity { rows, .. } => rows.len(),
+                                Decision::Works { .. } => 0,
+                            }),
+                            "activity branch evaluated"
+                        );
                         since_heuristic += 2;
                         if timed_out
                             || least - node.bound >= ACTIVITY_MIN_GAIN * node.bound.abs().max(1.0)
