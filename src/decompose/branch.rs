@@ -8,7 +8,18 @@
 //! the columns that disagree are closed; in pricing, the day may not be off (a row in the
 //! MILP, no day-off choice in the labeling) or its slots are forbidden, and a slot is forced
 //! or forbidden (a column bound in the MILP, the day's only choice or an infinite cost in the
-//! labeling). Nodes are taken best bound first, share one column pool,
+//! labeling).
+//!
+//! Before those, a node may branch on a shift's total activity — the number of assignments
+//! to a shift's slots, an integer in every roster: at most `⌊v⌋` or at least `⌈v⌉`. On Curtois
+//! Instance9 the root LP (405.67) puts 68⅓ people on nights, short of cover by 3⅔ at 100
+//! each; every employee branch ties, while both children of this one reach 439, the optimum.
+//! The bound is a row of the master over the schedule columns (pricing sees its dual through
+//! the cover rows' duals, so pricing is unchanged). Such a branch is evaluated at once and
+//! kept only when its weaker child gains; otherwise it would double the tree for nothing
+//! (Instance5), and after [`ACTIVITY_REJECTIONS`] such branch none is tried again.
+//!
+//! Nodes are taken best bound first, share one column pool,
 //! and are pruned once their bound proves they cannot beat the incumbent (with integral
 //! costs, once `⌈bound⌉ ≥ incumbent`), also during their column generation (Lagrangian
 //! pruning). Every incumbent is re-verified by the checker. The search is complete when no
@@ -41,6 +52,13 @@ const DIVE_FIX_AT: f64 = 0.6;
 const LNS_SHARE: f64 = 0.25;
 /// Share of the time limit branch-and-price runs before the last integer master.
 const SEARCH_SHARE: f64 = 0.9;
+/// Least bound gain (relative to the node's bound) of an activity branch's weaker child for
+/// the branch to be kept; a branch that gains less is undone, and the node branches on an
+/// employee's decision instead. Under unit tests every activity branch is kept, so that
+/// they exercise it.
+const ACTIVITY_MIN_GAIN: f64 = if cfg!(test) { f64::NEG_INFINITY } else { 1e-4 };
+/// Activity branches undone before activity branching stops for the rest of the search.
+const ACTIVITY_REJECTIONS: usize = 1;
 
 /// What a branching decision is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,12 +69,22 @@ pub(super) enum Subject {
     Day(Vec<SlotIdx>),
 }
 
-/// One branching decision: employee `employee` works `subject` (`works`) or not.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Decision {
-    employee: EmployeeIdx,
-    subject: Subject,
-    works: bool,
+/// One branching decision.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Decision {
+    /// Employee `employee` works `subject` (`works`) or not.
+    Works {
+        employee: EmployeeIdx,
+        subject: Subject,
+        works: bool,
+    },
+    /// The schedules' activity summed over coupling rows `rows` (sorted; `Σ λ·a`, an integer
+    /// in every roster) is at least `at` (`above`) or at most `at`.
+    Activity {
+        rows: Vec<usize>,
+        at: f64,
+        above: bool,
+    },
 }
 
 /// The decisions that fix `e` to exactly the schedule `slots` (sorted): every slot `e` may
@@ -65,7 +93,7 @@ pub(super) fn fix_schedule(engine: &Engine, e: EmployeeIdx, slots: &[SlotIdx]) -
     engine.pricers[e.ix()]
         .slots()
         .into_iter()
-        .map(|s| Decision {
+        .map(|s| Decision::Works {
             employee: e,
             subject: Subject::Slot(s),
             works: slots.binary_search(&s).is_ok(),
@@ -112,8 +140,16 @@ impl Ord for Open {
 fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
     let mut out = vec![Restrict::default(); employees];
     for d in decisions {
-        let r = &mut out[d.employee.ix()];
-        match (&d.subject, d.works) {
+        let Decision::Works {
+            employee,
+            subject,
+            works,
+        } = d
+        else {
+            continue;
+        };
+        let r = &mut out[employee.ix()];
+        match (subject, works) {
             (Subject::Slot(s), true) => r.force.push(*s),
             (Subject::Slot(s), false) => r.forbid.push(*s),
             (Subject::Day(slots), true) => r.work_any.push(slots.clone()),
@@ -121,6 +157,93 @@ fn restrictions(employees: usize, decisions: &[Decision]) -> Vec<Restrict> {
         }
     }
     out
+}
+
+/// The activity bounds `rows → (lo, hi)` of a node's decisions (intersected per set).
+fn activity_bounds(decisions: &[Decision]) -> BTreeMap<Vec<usize>, (f64, f64)> {
+    let mut out: BTreeMap<Vec<usize>, (f64, f64)> = BTreeMap::new();
+    for d in decisions {
+        if let Decision::Activity { rows, at, above } = d {
+            let (at, above) = (*at, *above);
+            let b = out
+                .entry(rows.clone())
+                .or_insert((f64::NEG_INFINITY, f64::INFINITY));
+            if above {
+                b.0 = b.0.max(at);
+            } else {
+                b.1 = b.1.min(at);
+            }
+        }
+    }
+    out
+}
+
+/// The two children of branching on coupling rows `rows` whose summed activity `value` is
+/// fractional: at most `⌊value⌋`, and at least `⌈value⌉`. The activity is an integer in every
+/// roster, so every roster keeps exactly one of them.
+pub(super) fn activity_children(rows: Vec<usize>, value: f64) -> [Decision; 2] {
+    let below = value.floor();
+    [
+        Decision::Activity {
+            rows: rows.clone(),
+            at: below,
+            above: false,
+        },
+        Decision::Activity {
+            rows,
+            at: below + 1.0,
+            above: true,
+        },
+    ]
+}
+
+/// Whether `v` is fractional.
+fn fractional(v: f64) -> bool {
+    (v - v.round()).abs() > 1e-6
+}
+
+/// Families of sets of coupling rows whose summed activity is an integer in every roster,
+/// coarsest first: the rows of each shift (over every day and requirement), then each row
+/// alone. The LP spreads a shortfall of one shift over its days (Curtois Instance9: 68⅓
+/// night assignments, 3⅔ nights short at 100 each), and a single row's branch only moves it
+/// to another day; the shift's total does not move.
+pub(super) fn row_families(engine: &Engine) -> Vec<Vec<Vec<usize>>> {
+    let p = engine.problem;
+    let shape = engine.shape;
+    let by_shift = shape.row_groups(|s| p.slots[s.ix()].shift);
+    let single = shape
+        .row_groups(|s| s)
+        .into_values()
+        .flatten()
+        .map(|r| vec![r]);
+    let mut single: Vec<Vec<usize>> = single.collect();
+    single.sort();
+    single.dedup();
+    vec![by_shift.into_values().collect(), single]
+}
+
+/// The set of coupling rows to branch on and its summed activity at `values`: in the first
+/// family (of [`row_families`]) where some set's activity is fractional, the most fractional
+/// set (closest to ½ after the point; ties: the first). `None` when every activity is
+/// integral.
+fn branching_rows(
+    families: &[Vec<Vec<usize>>],
+    master: &MasterLp,
+    values: &[f64],
+) -> Option<(Vec<usize>, f64)> {
+    let act = master.activity(values);
+    families.iter().find_map(|family| {
+        family
+            .iter()
+            .map(|rows| (rows, rows.iter().map(|&r| act[r]).sum::<f64>()))
+            .filter(|&(_, v)| fractional(v))
+            .min_by(|a, b| {
+                let fa = (a.1 - a.1.floor() - 0.5).abs();
+                let fb = (b.1 - b.1.floor() - 0.5).abs();
+                fa.total_cmp(&fb)
+            })
+            .map(|(rows, v)| (rows.clone(), v))
+    })
 }
 
 /// How much each employee works each day in a master solution.
@@ -202,6 +325,7 @@ fn restrict_master(
 ) -> Vec<Restrict> {
     let restrict = restrictions(engine.problem.employees.len(), decisions);
     master.restrict(&|c| restrict[c.employee.ix()].admits(&c.slots));
+    master.bound_activity(&activity_bounds(decisions));
     restrict
 }
 
@@ -226,6 +350,8 @@ pub(super) fn branch_and_price(
     let p = engine.problem;
     let integral = out.integral_costs;
     let search_deadline = time_limit * SEARCH_SHARE;
+    let families = row_families(engine);
+    let mut rejections = 0;
     let mut nodes: Vec<Option<Node>> = vec![Some(Node {
         bound: out.bound,
         decisions: Vec::new(),
@@ -314,37 +440,91 @@ pub(super) fn branch_and_price(
                 incumbent.offer(p, scorer, integral_roster(&x));
             }
             Some(a) => {
-                // Branch on a whole day first (a balanced split: works that day or not), on
-                // the slot when every employee-day is already integral.
-                let subject =
-                    match most_fractional(&day_values(p, &master.columns, &solution.values)) {
-                        Some((e, day)) => {
-                            let slots: Vec<SlotIdx> = engine.pricers[e.ix()]
-                                .slots()
-                                .into_iter()
-                                .filter(|s| p.slots[s.ix()].day == day)
-                                .collect();
-                            (e, Subject::Day(slots))
+                // Branch on a coupling row's activity first (it moves the bound where the
+                // employees' decisions tie), evaluated at once and kept only when both
+                // children gain; then on a whole day (a balanced split: works that day or
+                // not), on the slot when every employee-day is already integral.
+                let mut children: Option<Vec<Node>> = None;
+                if rejections < ACTIVITY_REJECTIONS {
+                    if let Some((rows, v)) = branching_rows(&families, master, &solution.values) {
+                        let evaluated = evaluate_children(
+                            engine,
+                            master,
+                            incumbent,
+                            out,
+                            &node,
+                            activity_children(rows, v),
+                            search_deadline,
+                        )?;
+                        let least = evaluated
+                            .iter()
+                            .map(|c| c.bound)
+                            .fold(f64::INFINITY, f64::min);
+                        let least = incumbent.objective().map_or(least, |o| least.min(o));
+                        let timed_out = engine.elapsed() >= search_deadline;
+                        tracing::debug!(
+                            parent = node.bound,
+                            least,
+                            value = v,
+                            rows = evaluated[0].decisions.last().map_or(0, |d| match d {
+                                Decision::Activity { rows, .. } => rows.len(),
+                                Decision::Works { .. } => 0,
+                            }),
+                            "activity branch evaluated"
+                        );
+                        since_heuristic += 2;
+                        if timed_out
+                            || least - node.bound >= ACTIVITY_MIN_GAIN * node.bound.abs().max(1.0)
+                        {
+                            #[cfg(test)]
+                            tests::ACTIVITY_BRANCHES.with(|n| n.set(n.get() + 1));
+                            children = Some(
+                                evaluated
+                                    .into_iter()
+                                    .filter(|c| c.bound.is_finite())
+                                    .collect(),
+                            );
+                        } else {
+                            rejections += 1;
                         }
-                        None => (a.employee, Subject::Slot(a.slot)),
-                    };
-                for works in [true, false] {
-                    let mut decisions = node.decisions.clone();
-                    decisions.push(Decision {
-                        employee: subject.0,
-                        subject: subject.1.clone(),
-                        works,
-                    });
+                    }
+                }
+                let children = children.unwrap_or_else(|| {
+                    let (employee, subject) =
+                        match most_fractional(&day_values(p, &master.columns, &solution.values)) {
+                            Some((e, day)) => {
+                                let slots: Vec<SlotIdx> = engine.pricers[e.ix()]
+                                    .slots()
+                                    .into_iter()
+                                    .filter(|s| p.slots[s.ix()].day == day)
+                                    .collect();
+                                (e, Subject::Day(slots))
+                            }
+                            None => (a.employee, Subject::Slot(a.slot)),
+                        };
+                    [true, false]
+                        .map(|works| {
+                            let mut decisions = node.decisions.clone();
+                            decisions.push(Decision::Works {
+                                employee,
+                                subject: subject.clone(),
+                                works,
+                            });
+                            Node {
+                                bound: node.bound,
+                                decisions,
+                                lp: None,
+                            }
+                        })
+                        .into()
+                });
+                for child in children {
                     let id = nodes.len();
-                    nodes.push(Some(Node {
-                        bound: node.bound,
-                        decisions,
-                        lp: None,
-                    }));
                     queue.push(Open {
-                        bound: node.bound,
+                        bound: child.bound,
                         id,
                     });
+                    nodes.push(Some(child));
                 }
             }
         }
@@ -390,6 +570,46 @@ pub(super) fn branch_and_price(
         }
     }
     Ok(())
+}
+
+/// Column generation at once at the children of `parent` that add `decisions` to its own:
+/// each child with its bound and LP solution, converged or not (a closed child, infeasible
+/// or pruned, has an infinite bound; one that ran out of time has no solution).
+fn evaluate_children(
+    engine: &mut Engine,
+    master: &mut MasterLp,
+    incumbent: &Incumbent,
+    out: &mut Decomposition,
+    parent: &Node,
+    decisions: [Decision; 2],
+    deadline: f64,
+) -> Result<Vec<Node>, DecomposeError> {
+    let mut children = Vec::with_capacity(2);
+    for d in decisions {
+        let mut decisions = parent.decisions.clone();
+        decisions.push(d);
+        out.nodes += 1;
+        let lp = column_generation_under(
+            engine,
+            master,
+            &decisions,
+            deadline,
+            incumbent,
+            Effort::HeuristicFirst,
+            out,
+        )?;
+        let (bound, lp) = match lp.end {
+            NodeEnd::Infeasible | NodeEnd::Pruned => (f64::INFINITY, None),
+            NodeEnd::Converged => (parent.bound.max(lp.bound), lp.solution),
+            NodeEnd::TimeLimit => (parent.bound.max(lp.bound), None),
+        };
+        children.push(Node {
+            bound,
+            decisions,
+            lp,
+        });
+    }
+    Ok(children)
 }
 
 /// Diving from a node's LP (`start`: its solution over `master`'s columns, under the node's
@@ -528,5 +748,281 @@ fn pool_integer_master(
     if let Some((chosen, _, _, _)) = master.solve_integer(time_limit, false) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         incumbent.offer(engine.problem, scorer, super::roster_of(&columns));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::time::Instant;
+
+    use super::*;
+    use crate::constraints::Scope;
+    use crate::decompose::master::MasterShape;
+    use crate::decompose::pricing::Pricer;
+    use crate::decompose::RootStatus;
+    use crate::domain::Strategy;
+    use crate::generate::{generate, GenerateSpec};
+    use crate::model::{BuildMode, ModelIr};
+    use crate::scoring::{FallbackScorer, PairScores};
+    use crate::solve::{solve, SolveOptions, Status};
+
+    thread_local! {
+        /// Activity branches kept by branch-and-price on this thread.
+        pub(super) static ACTIVITY_BRANCHES: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// A small generated roster with sequence rules and soft cover (the shift totals are
+    /// fractional at many LP optima).
+    fn instance(e: usize, days: u32, seed: u64) -> Problem {
+        let mut req = generate(&GenerateSpec {
+            employees: e,
+            days,
+            shifts: 3,
+            skills: 2,
+            density: 1.0,
+            seed,
+            ..GenerateSpec::default()
+        });
+        req["constraintList"] = serde_json::json!([
+            {"id": "C1", "hard": false},
+            {"id": "C2", "params": {"maxHoursPerWeek": 24}},
+            {"id": "C3", "params": {"maxConsecutiveDays": 2, "minConsecutiveDays": 2}},
+            {"id": "C4", "params": {"minRestHours": 12}},
+            {"id": "C10", "params": {"minConsecutiveDaysOff": 2}}
+        ]);
+        req["solverConfig"]["timeLimitSeconds"] = serde_json::json!(30);
+        req["solverConfig"]["threads"] = serde_json::json!(1);
+        crate::input::request_from_value(&req).expect("generated request is valid")
+    }
+
+    /// The compact MILP's proven optimum and roster, re-verified by the checker.
+    fn compact_optimum(p: &Problem) -> Option<(f64, Roster)> {
+        let mut p = p.clone();
+        p.config.strategy = Strategy::Compact;
+        let sol = solve(&p, &SolveOptions::default()).expect("solve runs");
+        if sol.status != Status::Optimal {
+            return None;
+        }
+        let report = crate::check::check(&p, &sol.roster, &FallbackScorer);
+        assert!(report.feasible, "{:#?}", report.hard_violations);
+        let o = sol.objective.expect("an optimal roster has an objective");
+        assert!((report.objective - o).abs() <= 1e-6 * o.abs().max(1.0));
+        Some((o, sol.roster))
+    }
+
+    fn empty_out() -> Decomposition {
+        Decomposition {
+            root_status: RootStatus::TimeLimit,
+            rounds: 0,
+            columns: 0,
+            master_rows: 0,
+            master_objective: f64::NAN,
+            root_bound: f64::NEG_INFINITY,
+            bound: f64::NEG_INFINITY,
+            roster: None,
+            objective: None,
+            report: None,
+            integer_master_optimal: false,
+            nodes: 0,
+            open_nodes: 0,
+            dive_steps: 0,
+            neighbourhoods: 0,
+            neighbourhood_improvements: 0,
+            pricing_seconds: 0.0,
+            labeling_pricings: 0,
+            milp_pricings: 0,
+            master_seconds: 0.0,
+            integer_seconds: 0.0,
+            branch_seconds: 0.0,
+            integral_costs: false,
+        }
+    }
+
+    #[test]
+    fn activity_children_partition_the_integers() {
+        // Under a parent that already bounds the same rows, and under none.
+        for parent in [
+            Vec::new(),
+            vec![Decision::Activity {
+                rows: vec![1, 4],
+                at: 2.0,
+                above: true,
+            }],
+        ] {
+            for v in [2.25, 3.5, 4.999, 7.0001, 10.5] {
+                let children = activity_children(vec![1, 4], v);
+                for k in -3..15 {
+                    let k = f64::from(k);
+                    let holds = |extra: Option<&Decision>| {
+                        let mut d = parent.clone();
+                        d.extend(extra.cloned());
+                        activity_bounds(&d)
+                            .get(&vec![1, 4])
+                            .is_none_or(|&(lo, hi)| lo <= k && k <= hi)
+                    };
+                    let inside: Vec<bool> = children.iter().map(|c| holds(Some(c))).collect();
+                    let n = inside.iter().filter(|&&b| b).count();
+                    // Every integer the parent admits is in exactly one child; none else.
+                    assert_eq!(n, usize::from(holds(None)), "v {v} k {k}: {inside:?}");
+                }
+                // The value itself is cut off: the LP point is in neither child.
+                let bounds: Vec<(f64, f64)> = children
+                    .iter()
+                    .map(|c| activity_bounds(std::slice::from_ref(c))[&vec![1, 4]])
+                    .collect();
+                assert!(
+                    bounds.iter().all(|&(lo, hi)| v < lo || v > hi),
+                    "{bounds:?}"
+                );
+            }
+        }
+    }
+
+    /// Both children of each shift's activity branch at the converged root: the master keeps
+    /// the bound, its duals price every schedule it uses at a reduced cost of zero (the
+    /// activity row's dual reaches pricing), and the child that holds the compact MILP's
+    /// optimal roster has a bound no higher than that optimum.
+    #[test]
+    fn activity_branches_keep_the_bound_valid() {
+        for (e, days, seed) in [(3, 7, 1), (4, 7, 7), (4, 8, 23), (3, 8, 42)] {
+            let p = instance(e, days, seed);
+            let Some((opt, best)) = compact_optimum(&p) else {
+                continue;
+            };
+            let scores = PairScores::compute(&p, &FallbackScorer);
+            let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
+            let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
+            let mut compact = ModelIr::for_employees(&p, all.clone(), &score, BuildMode::Normal);
+            let (own_cols, own_rows) = (compact.cols.len(), compact.rows.len());
+            for rule in p.rules.iter() {
+                if rule.scope() == Scope::Coupling {
+                    rule.encode_coupling(&mut compact);
+                }
+            }
+            let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
+            let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(&p, e, &score)).collect();
+            let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
+            let mut master = MasterLp::new(&shape, &p.config);
+            for pr in &pricers {
+                let (slots, cost) = pr.cost_of(&Roster::default()).expect("empty schedule");
+                let employee = pr.employee;
+                engine.add(
+                    &mut master,
+                    Column {
+                        employee,
+                        slots,
+                        cost,
+                    },
+                );
+            }
+            let mut out = empty_out();
+            let none = Incumbent::default();
+            let root = column_generation_under(
+                &mut engine,
+                &mut master,
+                &[],
+                60.0,
+                &none,
+                Effort::Exact,
+                &mut out,
+            )
+            .unwrap();
+            assert_eq!(root.end, NodeEnd::Converged);
+            let root = root.solution.unwrap();
+            let act = master.activity(&root.values);
+            for rows in row_families(&engine).into_iter().flatten() {
+                let v: f64 = rows.iter().map(|&r| act[r]).sum();
+                // At an integral total, split just above it (still a partition).
+                let at = if fractional(v) { v } else { v.round() + 0.5 };
+                let mut indicator = vec![0.0; shape.coupling_rows()];
+                rows.iter().for_each(|&r| indicator[r] = 1.0);
+                let k: f64 = best
+                    .assignments
+                    .iter()
+                    .map(|&a| shape.dual_of(&indicator, a))
+                    .sum();
+                for child in activity_children(rows.clone(), at) {
+                    let decisions = vec![child];
+                    let (lo, hi) = activity_bounds(&decisions)[&rows];
+                    let lp = column_generation_under(
+                        &mut engine,
+                        &mut master,
+                        &decisions,
+                        60.0,
+                        &none,
+                        Effort::Exact,
+                        &mut out,
+                    )
+                    .unwrap();
+                    let holds_best = lo <= k && k <= hi;
+                    if lp.end == NodeEnd::Infeasible {
+                        assert!(!holds_best, "the optimal roster's child is infeasible");
+                        continue;
+                    }
+                    assert_eq!(lp.end, NodeEnd::Converged);
+                    let sol = lp.solution.unwrap();
+                    let a: f64 = rows.iter().map(|&r| master.activity(&sol.values)[r]).sum();
+                    assert!(
+                        a >= lo - 1e-6 && a <= hi + 1e-6,
+                        "activity {a} outside [{lo}, {hi}]"
+                    );
+                    for (c, &x) in master.columns.iter().zip(&sol.values) {
+                        if x > 1e-6 {
+                            let duals: f64 = c
+                                .slots
+                                .iter()
+                                .map(|&slot| {
+                                    let employee = c.employee;
+                                    shape
+                                        .dual_of(&sol.coupling_duals, Assignment { employee, slot })
+                                })
+                                .sum();
+                            let rc = c.cost - duals - sol.convexity_duals[c.employee.ix()];
+                            assert!(
+                                rc.abs() <= 1e-6 * c.cost.abs().max(1.0),
+                                "reduced cost {rc}"
+                            );
+                        }
+                    }
+                    if holds_best {
+                        let tol = 1e-6 * opt.abs().max(1.0);
+                        assert!(
+                            lp.bound <= opt + tol,
+                            "child bound {} above optimum {opt}",
+                            lp.bound
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Curtois Instance3 (20 employees, 14 days; its root LP puts a fractional number of
+    /// people on a shift): with every activity branch kept, branch-and-price takes some,
+    /// completes and proves the published optimum, 1001; the checker accepts the roster.
+    #[test]
+    fn branch_and_price_with_activity_branches_proves_curtois_instance3() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks");
+        let root = std::env::var_os("ROSTER_BENCHMARKS").map_or(root, std::path::PathBuf::from);
+        let Ok(text) = std::fs::read_to_string(root.join("curtois/Instance3.txt")) else {
+            eprintln!("skipped: the Curtois benchmark folder is missing (ROSTER_BENCHMARKS)");
+            return;
+        };
+        let inst = crate::import::parse_curtois(&text).unwrap();
+        let mut p = crate::input::request_from_value(&inst.to_request("Instance3")).unwrap();
+        p.config.threads = 1;
+        ACTIVITY_BRANCHES.with(|n| n.set(0));
+        let d = super::super::solve(&p, &FallbackScorer, 120.0).unwrap();
+        assert_eq!(d.open_nodes, 0, "the search did not complete");
+        assert!(d.proven_optimal(), "{:?}", (d.bound, d.objective));
+        assert_eq!(d.objective, Some(1001.0));
+        let report = crate::check::check(&p, d.roster.as_ref().unwrap(), &FallbackScorer);
+        assert!(report.feasible);
+        assert_eq!(report.objective, 1001.0);
+        assert!(
+            ACTIVITY_BRANCHES.with(Cell::get) > 0,
+            "no activity branch was taken"
+        );
     }
 }

@@ -56,6 +56,9 @@ pub struct MasterShape {
     cols: Vec<(f64, f64, f64, bool)>,
     /// `x[e,s]` → `(coupling row, coefficient)`.
     enters: BTreeMap<Assignment, Vec<(usize, f64)>>,
+    /// Whether every schedule coefficient of each coupling row is an integer (then the
+    /// row's activity is an integer in every roster).
+    integral: Vec<bool>,
     employees: usize,
 }
 
@@ -91,10 +94,15 @@ impl MasterShape {
                 own,
             });
         }
+        let mut integral = vec![true; rows.len()];
+        for &(r, k) in enters.values().flatten() {
+            integral[r] &= (k - k.round()).abs() < 1e-9;
+        }
         MasterShape {
             rows,
             cols,
             enters,
+            integral,
             employees: compact.problem.employees.len(),
         }
     }
@@ -197,6 +205,44 @@ impl MasterShape {
         factors
     }
 
+    /// The rows whose activity is integral in every roster, grouped by `key` of the slots
+    /// that enter them (a row goes to a group when all its slots share the key).
+    pub fn row_groups<K: Ord>(&self, key: impl Fn(SlotIdx) -> K) -> BTreeMap<K, Vec<usize>> {
+        let mut of_row: Vec<Option<Option<K>>> = (0..self.rows.len()).map(|_| None).collect();
+        for (a, entries) in &self.enters {
+            for &(r, _) in entries {
+                let k = key(a.slot);
+                of_row[r] = match of_row[r].take() {
+                    None => Some(Some(k)),
+                    Some(Some(old)) if old == k => Some(Some(old)),
+                    Some(_) => Some(None),
+                };
+            }
+        }
+        let mut groups: BTreeMap<K, Vec<usize>> = BTreeMap::new();
+        for (r, k) in of_row.into_iter().enumerate() {
+            if let Some(Some(k)) = k {
+                if self.integral[r] {
+                    groups.entry(k).or_default().push(r);
+                }
+            }
+        }
+        groups
+    }
+
+    /// The activity of the schedule columns in each coupling row: `Σ λ·a` (slacks left out).
+    pub fn activity(&self, columns: &[Column], values: &[f64]) -> Vec<f64> {
+        let mut act = vec![0.0; self.rows.len()];
+        for (c, &v) in columns.iter().zip(values) {
+            if v > 1e-9 {
+                for (r, k) in self.column_entries(c) {
+                    act[r] += v * k;
+                }
+            }
+        }
+        act
+    }
+
     /// Number of coupling rows.
     pub fn coupling_rows(&self) -> usize {
         self.rows.len()
@@ -241,6 +287,16 @@ impl MasterShape {
     }
 }
 
+/// The sum of a column's coefficients (`entries`, by coupling row, sorted) over `rows`
+/// (sorted).
+fn sum_in(entries: &[(usize, f64)], rows: &[usize]) -> f64 {
+    entries
+        .iter()
+        .filter(|(r, _)| rows.binary_search(r).is_ok())
+        .map(|&(_, k)| k)
+        .sum()
+}
+
 fn bounds(lo: f64, hi: f64) -> (Bound<f64>, Bound<f64>) {
     let b = |v: f64| {
         if v.is_finite() {
@@ -272,7 +328,28 @@ pub struct MasterLp<'s> {
     handles: Vec<highs::Col>,
     /// Whether each column is open (not closed by [`MasterLp::restrict`]).
     open: Vec<bool>,
+    /// HiGHS index of each schedule column.
+    col_at: Vec<usize>,
+    /// Activity rows (see [`MasterLp::bound_activity`]), in HiGHS row order after the
+    /// convexity rows.
+    activity_rows: Vec<ActivityRow>,
+    /// HiGHS indices of the activity rows' artificial columns.
+    art_at: Vec<usize>,
+    /// Columns in the HiGHS model.
+    ncols: usize,
     cfg: SolverConfig,
+}
+
+/// A copy of a coupling row's schedule part, `Σ λ·a − t = 0`, whose free column `t` takes
+/// the bounds a branching decision puts on the row's activity (and two artificial columns
+/// keep the master feasible while pricing catches up).
+struct ActivityRow {
+    /// The coupling rows summed (sorted).
+    coupling: Vec<usize>,
+    row: Row,
+    t: highs::Col,
+    lo: f64,
+    hi: f64,
 }
 
 /// What one master solve says.
@@ -303,8 +380,96 @@ impl<'s> MasterLp<'s> {
             columns: Vec::new(),
             handles: Vec::new(),
             open: Vec::new(),
+            col_at: Vec::new(),
+            activity_rows: Vec::new(),
+            art_at: Vec::new(),
+            ncols: shape.cols.len() + shape.artificials(),
             cfg: cfg.clone(),
         }
+    }
+
+    /// The activity `Σ λ·a` of the schedule columns in each coupling row at `values`.
+    pub fn activity(&self, values: &[f64]) -> Vec<f64> {
+        self.shape.activity(&self.columns, values)
+    }
+
+    /// Bound the summed activity of sets of coupling rows (`rows → (lo, hi)`; every other
+    /// set's activity is free again): a branching decision on rows whose activity is
+    /// integral in every roster. The new row's dual is added to each coupling row's in
+    /// [`MasterSolution`], so pricing sees it through [`MasterShape::dual_of`] unchanged.
+    pub fn bound_activity(&mut self, wanted: &BTreeMap<Vec<usize>, (f64, f64)>) {
+        let mut model = None;
+        for rows in wanted.keys() {
+            if !self.activity_rows.iter().any(|a| &a.coupling == rows) {
+                let m = model.get_or_insert_with(|| self.take_model());
+                let factors: Vec<(highs::Col, f64)> = self
+                    .columns
+                    .iter()
+                    .zip(&self.handles)
+                    .filter_map(|(c, &h)| {
+                        let k = sum_in(&self.shape.column_entries(c), rows);
+                        (k != 0.0).then_some((h, k))
+                    })
+                    .collect();
+                let row = m.add_row(0.0..=0.0, factors);
+                let t = Self::add_activity_columns(m, row, &mut self.ncols, &mut self.art_at);
+                self.activity_rows.push(ActivityRow {
+                    coupling: rows.clone(),
+                    row,
+                    t,
+                    lo: f64::NEG_INFINITY,
+                    hi: f64::INFINITY,
+                });
+            }
+        }
+        for i in 0..self.activity_rows.len() {
+            let a = &self.activity_rows[i];
+            let (lo, hi) = wanted
+                .get(&a.coupling)
+                .copied()
+                .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+            if (lo, hi) != (a.lo, a.hi) {
+                let t = a.t;
+                let m = model.get_or_insert_with(|| self.take_model());
+                m.change_column_bounds(t, bounds(lo, hi));
+                let a = &mut self.activity_rows[i];
+                a.lo = lo;
+                a.hi = hi;
+            }
+        }
+        if let Some(m) = model {
+            self.model = Some(m);
+        }
+    }
+
+    /// The columns of a new activity row: `t` (free, returned) and two artificials.
+    fn add_activity_columns(
+        m: &mut Model,
+        row: Row,
+        ncols: &mut usize,
+        art_at: &mut Vec<usize>,
+    ) -> highs::Col {
+        let t = m.add_col(0.0, bounds(f64::NEG_INFINITY, f64::INFINITY), [(row, -1.0)]);
+        m.add_col(ARTIFICIAL_COST, 0.0.., [(row, 1.0)]);
+        m.add_col(ARTIFICIAL_COST, 0.0.., [(row, -1.0)]);
+        art_at.extend([*ncols + 1, *ncols + 2]);
+        *ncols += 3;
+        t
+    }
+
+    /// A schedule column's entries in the activity rows.
+    fn activity_factors(&self, c: &Column) -> Vec<(Row, f64)> {
+        if self.activity_rows.is_empty() {
+            return Vec::new();
+        }
+        let entries = self.shape.column_entries(c);
+        self.activity_rows
+            .iter()
+            .filter_map(|a| {
+                let k = sum_in(&entries, &a.coupling);
+                (k != 0.0).then_some((a.row, k))
+            })
+            .collect()
     }
 
     /// Open the columns `allowed` admits and close the others (upper bound 0): the share of
@@ -341,10 +506,13 @@ impl<'s> MasterLp<'s> {
     /// Add a schedule column.
     pub fn add(&mut self, c: Column) {
         let mut model = self.take_model();
-        let factors = self
+        let mut factors = self
             .shape
             .column_factors(&c, &self.coupling, &self.convexity);
+        factors.extend(self.activity_factors(&c));
         self.handles.push(model.add_col(c.cost, 0.0.., factors));
+        self.col_at.push(self.ncols);
+        self.ncols += 1;
         self.open.push(true);
         self.columns.push(c);
         self.model = Some(model);
@@ -384,14 +552,22 @@ impl<'s> MasterLp<'s> {
             let cols = sol.columns();
             let n_static = self.shape.cols.len();
             let n_art = self.shape.artificials();
-            let artificial: f64 = cols[n_static..n_static + n_art].iter().sum();
+            let artificial: f64 = cols[n_static..n_static + n_art].iter().sum::<f64>()
+                + self.art_at.iter().map(|&j| cols[j]).sum::<f64>();
             let nr = self.coupling.len();
+            let ne = self.convexity.len();
+            let mut coupling_duals = rows[..nr].to_vec();
+            for (i, a) in self.activity_rows.iter().enumerate() {
+                for &r in &a.coupling {
+                    coupling_duals[r] += rows[nr + ne + i];
+                }
+            }
             MasterSolution {
                 objective: solved.objective_value(),
-                coupling_duals: rows[..nr].to_vec(),
-                convexity_duals: rows[nr..nr + self.convexity.len()].to_vec(),
+                coupling_duals,
+                convexity_duals: rows[nr..nr + ne].to_vec(),
                 artificial,
-                values: cols[n_static + n_art..].to_vec(),
+                values: self.col_at.iter().map(|&j| cols[j]).collect(),
             }
         });
         if result.is_none() {
@@ -405,14 +581,27 @@ impl<'s> MasterLp<'s> {
     fn rebuild(&mut self) {
         let (pb, coupling, convexity) = self.shape.build(false);
         let mut model = pb.optimise(Sense::Minimise);
-        self.handles.clear();
-        for (c, &open) in self.columns.iter().zip(&self.open) {
-            let factors = self.shape.column_factors(c, &coupling, &convexity);
-            let hi = if open { f64::INFINITY } else { 0.0 };
-            self.handles.push(model.add_col(c.cost, 0.0..=hi, factors));
+        self.ncols = self.shape.cols.len() + self.shape.artificials();
+        self.art_at.clear();
+        for a in &mut self.activity_rows {
+            a.row = model.add_row(0.0..=0.0, []);
+            a.t = Self::add_activity_columns(&mut model, a.row, &mut self.ncols, &mut self.art_at);
+            model.change_column_bounds(a.t, bounds(a.lo, a.hi));
         }
         self.coupling = coupling;
         self.convexity = convexity;
+        self.handles.clear();
+        self.col_at.clear();
+        for (c, &open) in self.columns.iter().zip(&self.open) {
+            let mut factors = self
+                .shape
+                .column_factors(c, &self.coupling, &self.convexity);
+            factors.extend(self.activity_factors(c));
+            let hi = if open { f64::INFINITY } else { 0.0 };
+            self.handles.push(model.add_col(c.cost, 0.0..=hi, factors));
+            self.col_at.push(self.ncols);
+            self.ncols += 1;
+        }
         self.model = Some(model);
         self.solved = None;
     }
