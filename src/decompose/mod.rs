@@ -55,8 +55,6 @@ const LNS_END_SHARE: f64 = 0.97;
 /// When the root did not converge: share of the time left (until [`LNS_END_SHARE`]) the dive
 /// may take before the neighbourhood search.
 const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
-/// Share of the time limit the best-response search from the start rosters may take.
-const START_DESCENT_SHARE: f64 = 0.03;
 /// A root converged after this share of the time limit is late: its rounding is repaired
 /// by best responses before branch-and-price.
 const LATE_ROOT_SHARE: f64 = 0.4;
@@ -230,7 +228,6 @@ pub fn solve_from(
             }
         }
     }
-    let greedy = starts[0].clone();
     let mut incumbent = Incumbent::default();
     // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
     // needs one even when the root has no dive).
@@ -240,37 +237,7 @@ pub fn solve_from(
             incumbent.consider(r, report);
         }
     }
-    // Best responses from the best start: a first roster in a fraction of a second, and its
-    // schedules as columns.
     let n = p.employees.len();
-    let start = incumbent
-        .best
-        .as_ref()
-        .map_or_else(|| greedy, |(r, _)| r.clone());
-    descent::improve(
-        &engine,
-        &mut out,
-        &mut incumbent,
-        scorer,
-        &start,
-        time_limit * START_DESCENT_SHARE,
-        n,
-    );
-    if let Some((roster, _)) = &incumbent.best {
-        for pr in &pricers {
-            if let Some((slots, cost)) = pr.cost_of(roster) {
-                engine.add(
-                    &mut master,
-                    Column {
-                        employee: pr.employee,
-                        slots,
-                        cost,
-                    },
-                );
-            }
-        }
-    }
-    engine.progress(&out, master.columns.len(), "descent", out.bound, true);
     let none = vec![Restrict::default(); n];
     let root = engine.column_generation(
         &mut master,
