@@ -55,6 +55,10 @@ const LNS_END_SHARE: f64 = 0.97;
 /// When the root did not converge: share of the time left (until [`LNS_END_SHARE`]) the dive
 /// may take before the neighbourhood search.
 const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
+/// Rosters above this many employee-days get a best-response search from the start rosters
+/// before the root, for this share of the time limit.
+const START_DESCENT_MIN_EMPLOYEE_DAYS: usize = 2000;
+const START_DESCENT_SHARE: f64 = 0.1;
 /// A root converged after this share of the time limit is late: its rounding is repaired
 /// by best responses before branch-and-price.
 const LATE_ROOT_SHARE: f64 = 0.4;
@@ -228,6 +232,7 @@ pub fn solve_from(
             }
         }
     }
+    let greedy = starts[0].clone();
     let mut incumbent = Incumbent::default();
     // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
     // needs one even when the root has no dive).
@@ -238,6 +243,40 @@ pub fn solve_from(
         }
     }
     let n = p.employees.len();
+    // On large rosters the root rarely converges in time and its rounding comes from a poor
+    // LP: best responses from the best start make the first roster (its schedules become
+    // columns). Not on smaller ones, where the root's own path proves more (with this search
+    // first, Curtois 16 was no longer proven).
+    if n * p.horizon.days as usize > START_DESCENT_MIN_EMPLOYEE_DAYS {
+        let start = incumbent
+            .best
+            .as_ref()
+            .map_or_else(|| greedy.clone(), |(r, _)| r.clone());
+        let until = time_limit * START_DESCENT_SHARE;
+        descent::improve(&engine, &mut out, &mut incumbent, scorer, &start, until, n);
+        if let Some((roster, _)) = &incumbent.best {
+            for pr in &pricers {
+                if let Some((slots, cost)) = pr.cost_of(roster) {
+                    let employee = pr.employee;
+                    engine.add(
+                        &mut master,
+                        Column {
+                            employee,
+                            slots,
+                            cost,
+                        },
+                    );
+                }
+            }
+        }
+        engine.progress(
+            &out,
+            master.columns.len(),
+            "best responses",
+            out.bound,
+            true,
+        );
+    }
     let none = vec![Restrict::default(); n];
     let root = engine.column_generation(
         &mut master,
@@ -272,8 +311,8 @@ pub fn solve_from(
     // reach a good roster: the root LP's rounding, repaired by best responses, makes it.
     // (When it converged early the dive and the neighbourhood search do better, and
     // branch-and-price needs the time for its proof: Curtois 8, 10, 11, 16.)
-    let late = out.root_status != RootStatus::Converged
-        || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
+    let late =
+        out.root_status != RootStatus::Converged || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
     if let (Some(sol), true) = (&root.solution, late) {
         let rounded = heaviest_roster(&master, &sol.values);
         let now = engine.elapsed();
