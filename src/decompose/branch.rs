@@ -760,7 +760,6 @@ mod tests {
     use crate::constraints::Scope;
     use crate::decompose::master::MasterShape;
     use crate::decompose::pricing::Pricer;
-    use crate::decompose::RootStatus;
     use crate::domain::Strategy;
     use crate::generate::{generate, GenerateSpec};
     use crate::model::{BuildMode, ModelIr};
@@ -809,37 +808,6 @@ mod tests {
         let o = sol.objective.expect("an optimal roster has an objective");
         assert!((report.objective - o).abs() <= 1e-6 * o.abs().max(1.0));
         Some((o, sol.roster))
-    }
-
-    fn empty_out() -> Decomposition {
-        Decomposition {
-            root_status: RootStatus::TimeLimit,
-            rounds: 0,
-            columns: 0,
-            master_rows: 0,
-            master_objective: f64::NAN,
-            root_bound: f64::NEG_INFINITY,
-            bound: f64::NEG_INFINITY,
-            roster: None,
-            objective: None,
-            report: None,
-            integer_master_optimal: false,
-            nodes: 0,
-            open_nodes: 0,
-            dive_steps: 0,
-            neighbourhoods: 0,
-            neighbourhood_improvements: 0,
-            ruins: 0,
-            descent_improvements: 0,
-            descent_seconds: 0.0,
-            pricing_seconds: 0.0,
-            labeling_pricings: 0,
-            milp_pricings: 0,
-            master_seconds: 0.0,
-            integer_seconds: 0.0,
-            branch_seconds: 0.0,
-            integral_costs: false,
-        }
     }
 
     #[test]
@@ -919,7 +887,7 @@ mod tests {
                     },
                 );
             }
-            let mut out = empty_out();
+            let mut out = Decomposition::empty(0, false);
             let none = Incumbent::default();
             let root = column_generation_under(
                 &mut engine,

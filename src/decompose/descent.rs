@@ -403,19 +403,20 @@ pub(super) fn improve(
     stall: usize,
 ) -> bool {
     let t = std::time::Instant::now();
-    let improved = search(engine, out, incumbent, scorer, start, deadline, stall);
+    let improved = search(engine, out, incumbent, scorer, start, (deadline, stall));
     out.descent_seconds += t.elapsed().as_secs_f64();
     improved
 }
 
+/// [`improve`] without the clock, which stops at `until.0` or after `until.1` steps in a
+/// row without a better roster.
 fn search(
     engine: &Engine,
     out: &mut Decomposition,
     incumbent: &mut Incumbent,
     scorer: &dyn Scorer,
     start: &Roster,
-    deadline: f64,
-    stall: usize,
+    (deadline, stall): (f64, usize),
 ) -> bool {
     let p = engine.problem;
     let n = p.employees.len();

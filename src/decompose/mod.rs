@@ -160,6 +160,38 @@ pub struct Decomposition {
 }
 
 impl Decomposition {
+    /// The report before any search: nothing found, no bound.
+    pub(crate) fn empty(master_rows: usize, integral_costs: bool) -> Self {
+        Decomposition {
+            root_status: RootStatus::TimeLimit,
+            rounds: 0,
+            columns: 0,
+            master_rows,
+            master_objective: f64::NAN,
+            root_bound: f64::NEG_INFINITY,
+            bound: f64::NEG_INFINITY,
+            roster: None,
+            objective: None,
+            report: None,
+            integer_master_optimal: false,
+            nodes: 0,
+            open_nodes: 0,
+            dive_steps: 0,
+            neighbourhoods: 0,
+            neighbourhood_improvements: 0,
+            ruins: 0,
+            descent_improvements: 0,
+            descent_seconds: 0.0,
+            pricing_seconds: 0.0,
+            labeling_pricings: 0,
+            milp_pricings: 0,
+            master_seconds: 0.0,
+            integer_seconds: 0.0,
+            branch_seconds: 0.0,
+            integral_costs,
+        }
+    }
+
     /// The roster is proven optimal: integral costs make any roster within 1 of the bound
     /// optimal once `⌈bound⌉ ≥ objective`, and equal values prove it whatever the costs.
     pub fn proven_optimal(&self) -> bool {
@@ -417,37 +449,11 @@ impl<'p> Parts<'p> {
         }
         let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
         let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(p, e, &score)).collect();
-        let out = Decomposition {
-            root_status: RootStatus::TimeLimit,
-            rounds: 0,
-            columns: 0,
-            master_rows: shape.coupling_rows() + p.employees.len(),
-            master_objective: f64::NAN,
-            root_bound: f64::NEG_INFINITY,
-            bound: f64::NEG_INFINITY,
-            roster: None,
-            objective: None,
-            report: None,
-            integer_master_optimal: false,
-            nodes: 0,
-            open_nodes: 0,
-            dive_steps: 0,
-            neighbourhoods: 0,
-            neighbourhood_improvements: 0,
-            ruins: 0,
-            descent_improvements: 0,
-            descent_seconds: 0.0,
-            pricing_seconds: 0.0,
-            labeling_pricings: 0,
-            milp_pricings: 0,
-            master_seconds: 0.0,
-            integer_seconds: 0.0,
-            branch_seconds: 0.0,
-            integral_costs: compact
-                .cols
-                .iter()
-                .all(|c| (c.cost - c.cost.round()).abs() < 1e-9),
-        };
+        let integral = compact
+            .cols
+            .iter()
+            .all(|c| (c.cost - c.cost.round()).abs() < 1e-9);
+        let out = Decomposition::empty(shape.coupling_rows() + p.employees.len(), integral);
         let broken = pricers.iter().any(|pr| pr.broken) || !compact.broken_constants.is_empty();
         Parts {
             shape,
