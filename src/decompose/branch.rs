@@ -757,12 +757,9 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use crate::constraints::Scope;
-    use crate::decompose::master::MasterShape;
-    use crate::decompose::pricing::Pricer;
+    use crate::decompose::Parts;
     use crate::domain::Strategy;
     use crate::generate::{generate, GenerateSpec};
-    use crate::model::{BuildMode, ModelIr};
     use crate::scoring::{FallbackScorer, PairScores};
     use crate::solve::{solve, SolveOptions, Status};
 
@@ -862,17 +859,7 @@ mod tests {
                 continue;
             };
             let scores = PairScores::compute(&p, &FallbackScorer);
-            let score = |e: EmployeeIdx, s: SlotIdx| scores.get(e, s);
-            let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
-            let mut compact = ModelIr::for_employees(&p, all.clone(), &score, BuildMode::Normal);
-            let (own_cols, own_rows) = (compact.cols.len(), compact.rows.len());
-            for rule in p.rules.iter() {
-                if rule.scope() == Scope::Coupling {
-                    rule.encode_coupling(&mut compact);
-                }
-            }
-            let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
-            let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(&p, e, &score)).collect();
+            let Parts { shape, pricers, .. } = Parts::new(&p, &scores);
             let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
             let mut master = MasterLp::new(&shape, &p.config);
             for pr in &pricers {

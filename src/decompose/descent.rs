@@ -287,6 +287,13 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
         true
     }
 
+    /// Rebuild every ruined employee (from the start: those whose schedule broke their own
+    /// rules) by their best response. Whether all of them got a schedule.
+    fn rebuild_ruined(&mut self) -> bool {
+        (0..self.state.schedules.len())
+            .all(|e| self.state.whole[e] || self.respond(e, Effort::HeuristicFirst, Mode::Any))
+    }
+
     /// The decisions that keep a ruined employee's schedule outside its ruined days: the
     /// days it still works are forced, and on the days between them that it had off every
     /// slot is forbidden. (A wholly ruined employee is free.)
@@ -421,11 +428,8 @@ fn search(
     let p = engine.problem;
     let n = p.employees.len();
     let mut search = Search::new(engine, start);
-    // Employees whose start schedule breaks their own rules get their best response first.
-    for e in 0..n {
-        if !search.state.whole[e] && !search.respond(e, Effort::HeuristicFirst, Mode::Any) {
-            return false;
-        }
+    if !search.rebuild_ruined() {
+        return false;
     }
     let mut rng = ChaCha8Rng::seed_from_u64(p.config.seed ^ 0x6465_7363_656e_7400);
     let mut improved = false;
@@ -549,11 +553,7 @@ mod tests {
             with_engine(&p, |engine, _| {
                 let mut search = Search::new(engine, &greedy(&p));
                 let n = p.employees.len();
-                for e in 0..n {
-                    if !search.state.whole[e] {
-                        assert!(search.respond(e, Effort::HeuristicFirst, Mode::Any));
-                    }
-                }
+                assert!(search.rebuild_ruined());
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
                 let agree = |search: &Search| {
                     let report = check(&p, &search.roster(), &FallbackScorer);
@@ -592,11 +592,7 @@ mod tests {
         with_engine(&p, |engine, _| {
             let mut search = Search::new(engine, &greedy(&p));
             let n = p.employees.len();
-            for e in 0..n {
-                if !search.state.whole[e] {
-                    assert!(search.respond(e, Effort::HeuristicFirst, Mode::Any));
-                }
-            }
+            assert!(search.rebuild_ruined());
             let outside = |slots: &[SlotIdx]| -> Vec<SlotIdx> {
                 slots
                     .iter()

@@ -250,20 +250,7 @@ pub fn solve_from(
         Roster::default(),
     ];
     starts.extend(seeds.iter().cloned());
-    for pr in &pricers {
-        for r in &starts {
-            if let Some((slots, cost)) = pr.cost_of(r) {
-                engine.add(
-                    &mut master,
-                    Column {
-                        employee: pr.employee,
-                        slots,
-                        cost,
-                    },
-                );
-            }
-        }
-    }
+    engine.add_rosters(&mut master, &starts);
     let greedy = starts[0].clone();
     let mut incumbent = Incumbent::default();
     // Every start that keeps the hard rules is a first incumbent (the neighbourhood search
@@ -287,19 +274,7 @@ pub fn solve_from(
         let until = time_limit * START_DESCENT_SHARE;
         descent::improve(&engine, &mut out, &mut incumbent, scorer, &start, until, n);
         if let Some((roster, _)) = &incumbent.best {
-            for pr in &pricers {
-                if let Some((slots, cost)) = pr.cost_of(roster) {
-                    let employee = pr.employee;
-                    engine.add(
-                        &mut master,
-                        Column {
-                            employee,
-                            slots,
-                            cost,
-                        },
-                    );
-                }
-            }
+            engine.add_rosters(&mut master, std::slice::from_ref(roster));
         }
         engine.progress(
             &out,
@@ -613,6 +588,26 @@ impl<'a, 'p> Engine<'a, 'p> {
 
     fn elapsed(&self) -> f64 {
         self.t0.elapsed().as_secs_f64()
+    }
+
+    /// Add every employee's schedule in each of `rosters` to `master`, where it keeps the
+    /// employee's own hard rules (employee by employee, the rosters in order).
+    fn add_rosters(&mut self, master: &mut MasterLp, rosters: &[Roster]) {
+        for pr in self.pricers {
+            for r in rosters {
+                if let Some((slots, cost)) = pr.cost_of(r) {
+                    let employee = pr.employee;
+                    self.add(
+                        master,
+                        Column {
+                            employee,
+                            slots,
+                            cost,
+                        },
+                    );
+                }
+            }
+        }
     }
 
     /// Add a schedule to `master` (which holds every column generated: the pool all nodes
