@@ -253,3 +253,41 @@ fn labeling_declines_rules_it_cannot_represent() {
         .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default(), Effort::Exact)
         .is_none());
 }
+
+/// A labeling pass whose deadline has passed decides nothing and proves nothing: the pricer
+/// says "unknown" with no bound (so column generation reports no Lagrangian bound for the
+/// round) instead of handing the problem to a MILP there is no time for; before the
+/// deadline the same question is answered as without one.
+#[test]
+fn labeling_past_its_deadline_is_unknown_without_a_bound() {
+    let p = covered_instance(3, 14, 7, 2, 1);
+    let scores = PairScores::compute(&p, &FallbackScorer);
+    let score = |e, s| scores.get(e, s);
+    let free = Restrict::default();
+    let later = std::time::Instant::now() + std::time::Duration::from_secs(3600);
+    for ei in 0..p.employees.len() {
+        let pr = Pricer::new(&p, EmployeeIdx(ei as u32), &score);
+        assert!(pr.has_labeling());
+        for effort in [Effort::Exact, Effort::HeuristicFirst, Effort::Heuristic] {
+            let late = pr.price_by_labeling_until(
+                &|_| 1.0,
+                1e6,
+                1,
+                &free,
+                effort,
+                Some(std::time::Instant::now()),
+            );
+            assert_eq!(
+                late,
+                Some(Pricing::Unknown {
+                    bound: f64::NEG_INFINITY
+                }),
+                "employee {ei}, {effort:?}"
+            );
+            let timely = pr.price_by_labeling_until(&|_| 1.0, 1e6, 1, &free, effort, Some(later));
+            let free_run = pr.price_by_labeling(&|_| 1.0, 1e6, 1, &free, effort);
+            assert!(matches!(timely, Some(Pricing::Columns(_))), "employee {ei}");
+            assert_eq!(timely, free_run, "employee {ei}, {effort:?}");
+        }
+    }
+}

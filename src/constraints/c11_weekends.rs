@@ -60,7 +60,19 @@ impl Weekends {
 
     /// Whether `e` works the weekend `days` (its locked Saturday before day 0 included).
     fn works_weekend(p: &Problem, s: &Schedules, e: EmployeeIdx, days: &[Day]) -> bool {
-        days.iter().any(|&d| s.works(e, d)) || (days[0] == 0 && Self::locked_saturday(p, e))
+        Self::works_days(p, s, e, days[0], days.iter().copied())
+    }
+
+    /// Whether `e` works one of the weekend's `days`, the first of which is `first` (a
+    /// weekend that starts the horizon on its Sunday counts a locked Saturday before it).
+    fn works_days(
+        p: &Problem,
+        s: &Schedules,
+        e: EmployeeIdx,
+        first: Day,
+        mut days: impl Iterator<Item = Day>,
+    ) -> bool {
+        days.any(|d| s.works(e, d)) || (first == 0 && Self::locked_saturday(p, e))
     }
 
     /// Weekends of the horizon `e` works in (as their horizon days).
@@ -209,14 +221,15 @@ impl Rule for Weekends {
         let Some(weekend) = p.horizon.weekend_index(day) else {
             return true;
         };
-        let weekends = p.horizon.weekend_days();
-        if Self::works_weekend(p, s, e, &weekends[weekend]) {
+        let h = &p.horizon;
+        let works = |i: usize| {
+            let days = h.weekend(i);
+            Self::works_days(p, s, e, days.start, days)
+        };
+        if works(weekend) {
             return true; // already a worked weekend
         }
-        let worked = weekends
-            .iter()
-            .filter(|days| Self::works_weekend(p, s, e, days))
-            .count() as u32;
+        let worked = (0..h.weekend_count()).filter(|&i| works(i)).count() as u32;
         worked + p.history(e).weekends_worked < max
     }
 }

@@ -257,7 +257,7 @@ impl Rule for TotalHours {
     ) -> bool {
         let add = f64::from(p.shift_types[shift.ix()].duration_minutes);
         if let Some(max) = self.max_total(p, e) {
-            let total = Self::worked(s, p, e, 0..p.days()) + Self::locked_total(p, e);
+            let total = f64::from(s.total_minutes(p, e)) + Self::locked_total(p, e);
             if total + add > max + 1e-9 {
                 return false;
             }

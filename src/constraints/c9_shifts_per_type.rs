@@ -59,12 +59,6 @@ impl ShiftsPerType {
     fn locked(p: &Problem, e: EmployeeIdx, t: ShiftIdx) -> u32 {
         p.history(e).shifts_per_type.get(&t).copied().unwrap_or(0)
     }
-
-    fn worked(s: &Schedules, p: &Problem, e: EmployeeIdx, t: ShiftIdx) -> u32 {
-        (0..p.days())
-            .map(|d| s.on(e, d).iter().filter(|&&x| x == t).count() as u32)
-            .sum()
-    }
 }
 
 impl Rule for ShiftsPerType {
@@ -120,7 +114,7 @@ impl Rule for ShiftsPerType {
             let e = EmployeeIdx(ei as u32);
             for (t, limit) in self.limits(p, e) {
                 let locked = Self::locked(p, e, t);
-                let n = Self::worked(cx.schedules, p, e, t) + locked;
+                let n = cx.schedules.count(e, t) + locked;
                 if n > limit {
                     let days: Vec<Day> = (0..p.days())
                         .filter(|&d| cx.schedules.on(e, d).contains(&t))
@@ -148,7 +142,7 @@ impl Rule for ShiftsPerType {
     }
     fn admits(&self, p: &Problem, s: &Schedules, e: EmployeeIdx, _day: Day, t: ShiftIdx) -> bool {
         self.limit(p, e, t)
-            .is_none_or(|limit| Self::worked(s, p, e, t) + Self::locked(p, e, t) < limit)
+            .is_none_or(|limit| s.count(e, t) + Self::locked(p, e, t) < limit)
     }
 }
 

@@ -199,11 +199,16 @@ pub struct Violation {
     pub message: String,
 }
 
-/// Shifts worked by each employee on each horizon day (locked ones included).
+/// Shifts worked by each employee on each horizon day (locked ones included), with each
+/// employee's count of every shift type kept up to date: the totals rules (C8, C9) are asked
+/// once per candidate assignment by the constructions, and recounting the horizon there made
+/// a year's roster (Curtois 24) take minutes to construct.
 #[derive(Clone, Debug, Default)]
 pub struct Schedules {
     /// `shifts[e][day]`: shifts worked that day (usually 0 or 1).
-    pub shifts: Vec<Vec<Vec<ShiftIdx>>>,
+    shifts: Vec<Vec<Vec<ShiftIdx>>>,
+    /// `counts[e][t]`: shifts of type `t` that `e` works over the horizon.
+    counts: Vec<Vec<u32>>,
 }
 
 impl Schedules {
@@ -216,7 +221,7 @@ impl Schedules {
     /// nothing).
     pub fn with_fixed_of(p: &Problem, keep: &[bool]) -> Self {
         let days = p.horizon.days as usize;
-        let mut shifts: Vec<Vec<Vec<ShiftIdx>>> = keep
+        let shifts: Vec<Vec<Vec<ShiftIdx>>> = keep
             .iter()
             .map(|&k| {
                 if k {
@@ -226,10 +231,12 @@ impl Schedules {
                 }
             })
             .collect();
+        let counts = vec![vec![0; p.shift_types.len()]; keep.len()];
+        let mut s = Schedules { shifts, counts };
         for f in p.locked.fixed.iter().filter(|f| keep[f.employee.ix()]) {
-            shifts[f.employee.ix()][f.day as usize].push(f.shift);
+            s.push(f.employee, f.day, f.shift);
         }
-        Schedules { shifts }
+        s
     }
 
     /// Schedules of a roster (locked assignments included).
@@ -237,9 +244,38 @@ impl Schedules {
         let mut s = Schedules::with_fixed(p);
         for a in &roster.assignments {
             let slot = &p.slots[a.slot.ix()];
-            s.shifts[a.employee.ix()][slot.day as usize].push(slot.shift);
+            s.push(a.employee, slot.day, slot.shift);
         }
         s
+    }
+
+    /// `e` works shift `t` on `day` (a horizon day).
+    pub fn push(&mut self, e: EmployeeIdx, day: Day, t: ShiftIdx) {
+        self.shifts[e.ix()][day as usize].push(t);
+        self.counts[e.ix()][t.ix()] += 1;
+    }
+
+    /// `e` no longer works shift `t` on `day` (nothing changes when it did not).
+    pub fn remove(&mut self, e: EmployeeIdx, day: Day, t: ShiftIdx) {
+        let on = &mut self.shifts[e.ix()][day as usize];
+        if let Some(i) = on.iter().position(|&x| x == t) {
+            on.remove(i);
+            self.counts[e.ix()][t.ix()] -= 1;
+        }
+    }
+
+    /// Shifts of type `t` that `e` works over the horizon.
+    pub fn count(&self, e: EmployeeIdx, t: ShiftIdx) -> u32 {
+        self.counts[e.ix()][t.ix()]
+    }
+
+    /// Minutes `e` works over the horizon.
+    pub fn total_minutes(&self, p: &Problem, e: EmployeeIdx) -> u32 {
+        self.counts[e.ix()]
+            .iter()
+            .zip(&p.shift_types)
+            .map(|(&k, t)| k * t.duration_minutes)
+            .sum()
     }
 
     /// Shifts of `e` on `day` (empty outside the horizon).

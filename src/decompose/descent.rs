@@ -79,6 +79,8 @@ struct Search<'s, 'a, 'p> {
     marginal: Vec<f64>,
     /// The days `from..to` each employee ruined on a stretch of days has to rebuild.
     ruined_days: Vec<Option<(Day, Day)>>,
+    /// When set, a best response still pricing at this instant gives up (and moves no one).
+    until: Option<std::time::Instant>,
 }
 
 impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
@@ -111,6 +113,7 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
             row_employees: vec![Vec::new(); engine.shape.coupling_rows()],
             marginal: vec![0.0; p.slots.len()],
             ruined_days: vec![None; n],
+            until: None,
         };
         for e in 0..n {
             for (r, k) in search.contribution(e, &search.state.schedules[e]) {
@@ -258,7 +261,7 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
         let pricer = &engine.pricers[e];
         // The pricing MILP answers where labeling cannot (a rule without a labeling face).
         let found = pricer
-            .price_by_labeling(&dual, convexity, 1, &restrict, effort)
+            .price_by_labeling_until(&dual, convexity, 1, &restrict, effort, self.until)
             .or_else(|| {
                 let mut cfg = engine.pricing_cfg.clone();
                 cfg.time_limit_seconds = MILP_RESPONSE_SECONDS;
@@ -428,6 +431,7 @@ fn search(
     let p = engine.problem;
     let n = p.employees.len();
     let mut search = Search::new(engine, start);
+    search.until = Some(engine.instant_at(deadline));
     if !search.rebuild_ruined() {
         return false;
     }

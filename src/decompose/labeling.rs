@@ -17,6 +17,7 @@
 //! ([`crate::constraints::Rule::label_faces`]); anything else stays with the MILP pricer.
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
 
 use indexmap::IndexMap;
 
@@ -125,6 +126,8 @@ pub enum LabelOutcome {
     NoneBelow,
     /// A day held more than [`LABEL_LIMIT`] labels: not decided.
     TooLarge,
+    /// The query's deadline passed before the pass ended: not decided.
+    OutOfTime,
 }
 
 /// One pricing question to the labeling.
@@ -141,6 +144,9 @@ pub struct Query<'a> {
     pub cutoff: f64,
     /// At most this many schedules.
     pub keep: usize,
+    /// When given: the pass gives up ([`LabelOutcome::OutOfTime`]) once this has passed
+    /// (checked day by day), so that one large pricing cannot overrun the solve's limit.
+    pub deadline: Option<Instant>,
 }
 
 /// What a query's costs say about the days, shared by the passes of one pricing: the
@@ -620,6 +626,7 @@ impl Labeler {
             must_work,
             cutoff,
             keep,
+            deadline,
             ..
         } = *q;
         let DayBounds {
@@ -701,6 +708,9 @@ impl Labeler {
             }
             if next.live > LABEL_LIMIT {
                 return Err(LabelOutcome::TooLarge);
+            }
+            if deadline.is_some_and(|t| Instant::now() >= t) {
+                return Err(LabelOutcome::OutOfTime);
             }
             layers.push(std::mem::take(&mut layer.labels));
             layer = next;

@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::check::{check, CheckReport};
 use crate::constraints::Scope;
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx};
-use crate::heuristics::{construct, Construction};
+use crate::heuristics::{construct_within, Construction};
 use crate::model::{BackendError, BuildMode, ModelIr};
 use crate::scoring::{PairScores, Scorer};
 use master::{Column, MasterLp, MasterShape, MasterSolution};
@@ -45,6 +45,9 @@ pub const COLUMNS_PER_PRICING: usize = 3;
 const ENTER: f64 = -1e-6;
 /// Share of the time limit column generation may take before the integer master runs.
 pub const ROOT_SHARE: f64 = 0.75;
+/// Share of the time limit each start construction (`greedy_ml`, then `balanced_ml`) may
+/// take.
+const CONSTRUCTION_SHARE: f64 = 0.05;
 /// Share of the time limit the root's integer master may take.
 const ROOT_INTEGER_SHARE: f64 = 0.05;
 /// With heuristic pricing first, every this many rounds one round prices exactly.
@@ -244,9 +247,12 @@ pub fn solve_from(
     let mut master = MasterLp::new(&shape, &p.config);
     // Initial columns: the schedules of the `greedy_ml` and `balanced_ml` rosters, of the
     // seeds, and the empty ones, where they keep the employee's own hard rules.
+    // Each construction may take a share of the time: on a year's roster they are slow,
+    // and what one leaves unfinished the best responses rebuild.
+    let build = |k: f64| Some(engine.instant_at(time_limit * CONSTRUCTION_SHARE * k));
     let mut starts = vec![
-        construct(p, &scores, Construction::Greedy),
-        construct(p, &scores, Construction::Balanced),
+        construct_within(p, &scores, Construction::Greedy, build(1.0)),
+        construct_within(p, &scores, Construction::Balanced, build(2.0)),
         Roster::default(),
     ];
     starts.extend(seeds.iter().cloned());
@@ -423,7 +429,9 @@ impl<'p> Parts<'p> {
             }
         }
         let shape = MasterShape::from_compact(&compact, own_cols, own_rows);
-        let pricers: Vec<Pricer> = all.iter().map(|&e| Pricer::new(p, e, &score)).collect();
+        // Each employee's model is their own: built in parallel (a year of 150 employees,
+        // Curtois 24, takes seconds per core).
+        let pricers: Vec<Pricer> = all.par_iter().map(|&e| Pricer::new(p, e, &score)).collect();
         let integral = compact
             .cols
             .iter()
@@ -590,6 +598,11 @@ impl<'a, 'p> Engine<'a, 'p> {
         self.t0.elapsed().as_secs_f64()
     }
 
+    /// The instant `seconds` after the start.
+    fn instant_at(&self, seconds: f64) -> Instant {
+        self.t0 + std::time::Duration::from_secs_f64(seconds.max(0.0))
+    }
+
     /// Add every employee's schedule in each of `rosters` to `master`, where it keeps the
     /// employee's own hard rules (employee by employee, the rosters in order).
     fn add_rosters(&mut self, master: &mut MasterLp, rosters: &[Roster]) {
@@ -677,13 +690,15 @@ impl<'a, 'p> Engine<'a, 'p> {
             let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
             // Labeling first, every employee in parallel (pure Rust, nothing shared); the MILP
             // then prices, one at a time, whoever labeling could not decide.
+            let until = Some(self.instant_at(deadline));
             let labeled: Vec<Option<Pricing>> = self
                 .pricers
                 .par_iter()
                 .map(|pr| {
                     let mu = sol.convexity_duals[pr.employee.ix()];
                     let r = &restrict[pr.employee.ix()];
-                    pr.price_by_labeling(&dual, mu, COLUMNS_PER_PRICING, r, round_effort)
+                    let keep = COLUMNS_PER_PRICING;
+                    pr.price_by_labeling_until(&dual, mu, keep, r, round_effort, until)
                 })
                 .collect();
             let mut fresh = Vec::new();

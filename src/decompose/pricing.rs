@@ -10,6 +10,8 @@
 //! re-priced through the model's rows, and the MILP takes over whenever labeling cannot
 //! decide (too many labels) or a schedule disagrees with the rows.
 
+use std::time::Instant;
+
 use super::labeling::{Dominance, LabelOutcome, Labeler, Query};
 use crate::domain::{Assignment, EmployeeIdx, Problem, Roster, SlotIdx, SolverConfig};
 use crate::model::highs_backend::{self, BackendError};
@@ -159,6 +161,20 @@ impl<'p> Pricer<'p> {
         restrict: &Restrict,
         effort: Effort,
     ) -> Option<Pricing> {
+        self.price_by_labeling_until(dual, convexity, keep, restrict, effort, None)
+    }
+
+    /// [`Self::price_by_labeling`] that gives up at `deadline` ([`Pricing::Unknown`] with no
+    /// bound: the MILP does not take over, there is no time left for it).
+    pub fn price_by_labeling_until(
+        &self,
+        dual: &dyn Fn(Assignment) -> f64,
+        convexity: f64,
+        keep: usize,
+        restrict: &Restrict,
+        effort: Effort,
+        deadline: Option<Instant>,
+    ) -> Option<Pricing> {
         let labeler = self.labeler.as_ref()?;
         let mut cost: Vec<f64> = self.lp.cols.iter().map(|c| c.cost).collect();
         for &(c, a) in &self.assign {
@@ -198,6 +214,10 @@ impl<'p> Pricer<'p> {
             must_work: &must_work,
             cutoff: convexity - CUTOFF_MARGIN,
             keep,
+            deadline,
+        };
+        let unknown = Pricing::Unknown {
+            bound: f64::NEG_INFINITY,
         };
         // The heuristic pass's schedules, when it runs and finds any.
         let quick = match effort {
@@ -209,11 +229,7 @@ impl<'p> Pricer<'p> {
         };
         let (found, best) = match (quick, effort) {
             (Some(found), _) => (found, f64::NEG_INFINITY),
-            (None, Effort::Heuristic) => {
-                return Some(Pricing::Unknown {
-                    bound: f64::NEG_INFINITY,
-                })
-            }
+            (None, Effort::Heuristic) => return Some(unknown),
             (None, _) => match labeler.price(&q, Dominance::Exact) {
                 LabelOutcome::Found(found) => {
                     let best = found[0].cost - convexity;
@@ -225,6 +241,7 @@ impl<'p> Pricer<'p> {
                     })
                 }
                 LabelOutcome::TooLarge => return None,
+                LabelOutcome::OutOfTime => return Some(unknown),
             },
         };
         let mut out = Vec::with_capacity(found.len());

@@ -147,6 +147,23 @@ impl Horizon {
         Some(((day + offset) / 7) as usize)
     }
 
+    /// Days of weekend `i` (an index of [`Horizon::weekend_index`]) inside the horizon, as a
+    /// range: what [`Horizon::weekend_days`] holds at `i`, without allocating (the
+    /// constructions ask for it once per candidate shift).
+    pub fn weekend(&self, i: usize) -> std::ops::Range<Day> {
+        let offset = self.start.weekday().num_days_from_monday() as Day;
+        let sat = 7 * i as Day + 5 - offset;
+        sat.max(0)..(sat + 2).min(self.days as Day)
+    }
+
+    /// How many weekends [`Horizon::weekend_days`] holds.
+    pub fn weekend_count(&self) -> usize {
+        (0..self.days as Day)
+            .rev()
+            .find_map(|d| self.weekend_index(d))
+            .map_or(0, |i| i + 1)
+    }
+
     /// Days of the horizon grouped by calendar month, in order.
     pub fn months(&self) -> Vec<((i32, u32), Vec<Day>)> {
         group_days(self, |h, d| Some(h.month(d)))
@@ -225,10 +242,18 @@ mod tests {
             ("2025-12-06", 20),
             ("2025-12-07", 9),
             ("2024-12-25", 400),
+            ("2025-12-01", 4),
+            ("2025-12-01", 6),
         ] {
             let hz = h(start, days);
             let by_calendar: Vec<Vec<Day>> = hz.weekends().into_iter().map(|(_, d)| d).collect();
             assert_eq!(hz.weekend_days(), by_calendar, "{start}");
+            assert_eq!(hz.weekend_count(), by_calendar.len(), "{start}");
+            for (i, days) in by_calendar.iter().enumerate() {
+                let range: Vec<Day> = hz.weekend(i).collect();
+                assert_eq!(&range, days, "{start}: weekend {i}");
+                assert!(days.iter().all(|&d| hz.weekend_index(d) == Some(i)));
+            }
             for d in 0..days as Day {
                 let i = hz.weekend_index(d);
                 assert_eq!(i.is_some(), hz.is_weekend(d), "{start} day {d}");

@@ -372,35 +372,25 @@ impl Strategy {
     }
 
     /// The rule of `auto`: the decomposition pays when the problem has per-employee sequence
-    /// or total-time rules (C3, C8, C10, C11: where the compact LP relaxation is weak), spans
-    /// two weeks or more, and its pricing problems are fast enough for column generation to
-    /// converge well within the time limit: at most [`Strategy::AUTO_MAX_EMPLOYEE_DAYS_LABELING`]
-    /// employee-days when the labeling pricer covers every rule
-    /// ([`crate::decompose::labeling::covers`]; Curtois Instance10, 40 × 28, converges at the
-    /// root in 8–17 s on a loaded 2-core machine), else
-    /// [`Strategy::AUTO_MAX_EMPLOYEE_DAYS`] (one-employee MILPs of 50–80 ms each: Curtois
-    /// Instance4, 10 × 28, converges; 16–20 × 28 did not in 60 s).
+    /// or total-time rules (C3, C8, C10, C11: where the compact LP relaxation is weak) and
+    /// spans two weeks or more, and either the labeling pricer covers every rule
+    /// ([`crate::decompose::labeling::covers`]: any size, since every labeling keeps to the
+    /// time limit — on Curtois 13 and 19–21, 84–182 days, it gives rosters where the compact
+    /// model gives far worse ones or none) or the roster has at most
+    /// [`Strategy::AUTO_MAX_EMPLOYEE_DAYS`] employee-days (one-employee MILPs of 50–80 ms
+    /// each: Curtois Instance4, 10 × 28, converges; 16–20 × 28 did not in 60 s).
     pub fn prefers_decomposition(p: &Problem) -> bool {
         use crate::constraints::RuleId;
         let weak = [RuleId::C3, RuleId::C8, RuleId::C10, RuleId::C11]
             .iter()
             .any(|&r| p.rules.is_on(r));
         let size = p.employees.len() * p.horizon.days as usize;
-        let limit = if crate::decompose::labeling::covers(p) {
-            Self::AUTO_MAX_EMPLOYEE_DAYS_LABELING
-        } else {
-            Self::AUTO_MAX_EMPLOYEE_DAYS
-        };
-        weak && size <= limit && p.horizon.days >= 14
+        let priced = size <= Self::AUTO_MAX_EMPLOYEE_DAYS || crate::decompose::labeling::covers(p);
+        weak && priced && p.horizon.days >= 14
     }
 
     /// Largest `employees × days` that `auto` gives to the decomposition priced by MILPs.
     pub const AUTO_MAX_EMPLOYEE_DAYS: usize = 300;
-    /// Largest `employees × days` that `auto` gives to the decomposition priced by labeling.
-    /// (Curtois Instance13, 120 × 28, is above it: the decomposition's rosters are better there
-    /// — 5537–6323 against the compact model's 17381 — but one exact pricing round can take
-    /// 20 s, so it overran a 60 s limit by 12 s.)
-    pub const AUTO_MAX_EMPLOYEE_DAYS_LABELING: usize = 2000;
 
     /// The formulation that runs on `p`.
     pub fn resolve(self, p: &Problem) -> Strategy {

@@ -121,17 +121,14 @@ impl State<'_> {
 
     fn place(&mut self, e: EmployeeIdx, s: SlotIdx) {
         let slot = &self.p.slots[s.ix()];
-        self.sched.shifts[e.ix()][slot.day as usize].push(slot.shift);
+        self.sched.push(e, slot.day, slot.shift);
         self.on_slot[s.ix()].push(e);
         self.shifts_of[e.ix()] += 1;
     }
 
     fn remove(&mut self, e: EmployeeIdx, s: SlotIdx) {
         let slot = &self.p.slots[s.ix()];
-        let day = &mut self.sched.shifts[e.ix()][slot.day as usize];
-        if let Some(i) = day.iter().position(|&t| t == slot.shift) {
-            day.remove(i);
-        }
+        self.sched.remove(e, slot.day, slot.shift);
         self.on_slot[s.ix()].retain(|&x| x != e);
         self.shifts_of[e.ix()] -= 1;
     }
