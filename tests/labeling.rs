@@ -59,7 +59,7 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             let big = 1e6;
             let milp = pr.price(&dual, big, &free, &cfg).unwrap();
             let labels = pr
-                .price_by_labeling(&dual, big, 3, &free, Effort::Exact)
+                .price_by_labeling(&dual, big, 3, &free, Effort::Exact, None)
                 .expect("labeling decides");
             let (m, l) = match (least(&milp), least(&labels)) {
                 (Some(m), Some(l)) => (m, l),
@@ -72,10 +72,10 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             // finds schedules that keep every rule; heuristic-first is exact once it claims
             // a bound.
             let quick = pr
-                .price_by_labeling(&dual, big, 3, &free, Effort::Heuristic)
+                .price_by_labeling(&dual, big, 3, &free, Effort::Heuristic, None)
                 .expect("labeling decides");
             let first = pr
-                .price_by_labeling(&dual, big, 3, &free, Effort::HeuristicFirst)
+                .price_by_labeling(&dual, big, 3, &free, Effort::HeuristicFirst, None)
                 .expect("labeling decides");
             let mut checked: Vec<&roster::decompose::pricing::Priced> = Vec::new();
             for pricing in [&quick, &first] {
@@ -125,7 +125,7 @@ fn compare_pricers(p: &Problem, seed: u64, rounds: usize, dual_scale: f64) -> us
             for (mu, expect) in [(at + 0.5, true), (at - 0.5, false)] {
                 let milp = pr.price(&dual, mu, &free, &cfg).unwrap();
                 let labels = pr
-                    .price_by_labeling(&dual, mu, 3, &free, Effort::Exact)
+                    .price_by_labeling(&dual, mu, 3, &free, Effort::Exact, None)
                     .unwrap();
                 assert_eq!(
                     least(&milp).is_some(),
@@ -250,7 +250,7 @@ fn labeling_declines_rules_it_cannot_represent() {
     let pr = Pricer::new(&p, EmployeeIdx(0), &score);
     assert!(!pr.has_labeling());
     assert!(pr
-        .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default(), Effort::Exact)
+        .price_by_labeling(&|_| 0.0, 1e6, 1, &Restrict::default(), Effort::Exact, None)
         .is_none());
 }
 
@@ -269,7 +269,7 @@ fn labeling_past_its_deadline_is_unknown_without_a_bound() {
         let pr = Pricer::new(&p, EmployeeIdx(ei as u32), &score);
         assert!(pr.has_labeling());
         for effort in [Effort::Exact, Effort::HeuristicFirst, Effort::Heuristic] {
-            let late = pr.price_by_labeling_until(
+            let late = pr.price_by_labeling(
                 &|_| 1.0,
                 1e6,
                 1,
@@ -284,8 +284,8 @@ fn labeling_past_its_deadline_is_unknown_without_a_bound() {
                 }),
                 "employee {ei}, {effort:?}"
             );
-            let timely = pr.price_by_labeling_until(&|_| 1.0, 1e6, 1, &free, effort, Some(later));
-            let free_run = pr.price_by_labeling(&|_| 1.0, 1e6, 1, &free, effort);
+            let timely = pr.price_by_labeling(&|_| 1.0, 1e6, 1, &free, effort, Some(later));
+            let free_run = pr.price_by_labeling(&|_| 1.0, 1e6, 1, &free, effort, None);
             assert!(matches!(timely, Some(Pricing::Columns(_))), "employee {ei}");
             assert_eq!(timely, free_run, "employee {ei}, {effort:?}");
         }

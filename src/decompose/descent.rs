@@ -261,7 +261,7 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
         let pricer = &engine.pricers[e];
         // The pricing MILP answers where labeling cannot (a rule without a labeling face).
         let found = pricer
-            .price_by_labeling_until(&dual, convexity, 1, &restrict, effort, self.until)
+            .price_by_labeling(&dual, convexity, 1, &restrict, effort, self.until)
             .or_else(|| {
                 let mut cfg = engine.pricing_cfg.clone();
                 cfg.time_limit_seconds = MILP_RESPONSE_SECONDS;

@@ -700,7 +700,7 @@ impl<'a, 'p> Engine<'a, 'p> {
                     let mu = sol.convexity_duals[pr.employee.ix()];
                     let r = &restrict[pr.employee.ix()];
                     let keep = COLUMNS_PER_PRICING;
-                    pr.price_by_labeling_until(&dual, mu, keep, r, round_effort, until)
+                    pr.price_by_labeling(&dual, mu, keep, r, round_effort, until)
                 })
                 .collect();
             let mut fresh = Vec::new();

@@ -152,21 +152,10 @@ impl<'p> Pricer<'p> {
 
     /// Price by labeling, at most `keep` schedules; `None` when there is no labeler, the
     /// labels overflow, or a schedule disagrees with the rows (then the MILP must price).
-    /// `effort` says which passes run (see [`Effort`]).
+    /// `effort` says which passes run (see [`Effort`]). At `deadline`, when given, it gives up
+    /// ([`Pricing::Unknown`] with no bound: the MILP does not take over, there is no time
+    /// left for it).
     pub fn price_by_labeling(
-        &self,
-        dual: &dyn Fn(Assignment) -> f64,
-        convexity: f64,
-        keep: usize,
-        restrict: &Restrict,
-        effort: Effort,
-    ) -> Option<Pricing> {
-        self.price_by_labeling_until(dual, convexity, keep, restrict, effort, None)
-    }
-
-    /// [`Self::price_by_labeling`] that gives up at `deadline` ([`Pricing::Unknown`] with no
-    /// bound: the MILP does not take over, there is no time left for it).
-    pub fn price_by_labeling_until(
         &self,
         dual: &dyn Fn(Assignment) -> f64,
         convexity: f64,
