@@ -30,6 +30,7 @@ pub struct Column {
 
 /// A coupling row of the compact model, as the master holds it.
 #[derive(Clone, Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 struct CouplingRow {
     lo: f64,
     hi: f64,
@@ -50,6 +51,7 @@ impl CouplingRow {
 }
 
 /// The master's static part: coupling rows and columns, and which rows each `x` enters.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 pub struct MasterShape {
     rows: Vec<CouplingRow>,
     /// Coupling columns `(lo, hi, cost, integer)`.
@@ -64,8 +66,8 @@ pub struct MasterShape {
 
 impl MasterShape {
     /// Read the coupling part off `compact`, whose first `own_cols` columns and `own_rows`
-    /// rows are the per-employee part (what [`ModelIr::for_employees`] built before the
-    /// coupling rules were encoded).
+    /// rows are the per-employee part (what [`ModelIr::new`] or [`ModelIr::for_employees`]
+    /// built before the coupling rules were encoded).
     pub fn from_compact(compact: &ModelIr, own_cols: usize, own_rows: usize) -> Self {
         let mut cols = Vec::new();
         let mut col_index = BTreeMap::new();
@@ -642,5 +644,59 @@ impl<'s> MasterLp<'s> {
             .unwrap_or(f64::NEG_INFINITY);
         let proven = solved.status() == HighsModelStatus::Optimal;
         Some((chosen, solved.objective_value(), bound, proven))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::constraints::Scope;
+    use crate::domain::{EmployeeIdx, Problem};
+    use crate::model::BuildMode;
+
+    fn problem(seed: u64, hard_cover: bool) -> Problem {
+        let mut req = crate::generate::generate(&crate::generate::GenerateSpec {
+            employees: 6,
+            days: 14,
+            shifts: 3,
+            skills: 2,
+            density: 0.8,
+            seed,
+            ..Default::default()
+        });
+        req["constraintList"] = serde_json::json!([
+            {"id": "C1", "hard": hard_cover},
+            {"id": "C3", "params": {"maxConsecutiveDays": 4, "minConsecutiveDays": 2}},
+            {"id": "C4", "params": {"minRestHours": 12}},
+            {"id": "C10", "hard": false, "weight": 2.0, "params": {"minConsecutiveDaysOff": 2}}
+        ]);
+        crate::input::request_from_value(&req).expect("generated request is valid")
+    }
+
+    fn shape_over(mut m: ModelIr) -> MasterShape {
+        let (own_cols, own_rows) = (m.cols.len(), m.rows.len());
+        for rule in m.problem.rules.iter() {
+            if rule.scope() == Scope::Coupling {
+                rule.encode_coupling(&mut m);
+            }
+        }
+        MasterShape::from_compact(&m, own_cols, own_rows)
+    }
+
+    /// The master reads only the coupling rows: built over the bare `x` columns they are
+    /// the same as over the whole compact model (own rows and their columns included).
+    #[test]
+    fn coupling_rows_do_not_depend_on_the_own_rows() {
+        for (seed, hard) in [(1, false), (2, true), (3, false)] {
+            let p = problem(seed, hard);
+            let score = |_: EmployeeIdx, _: crate::domain::SlotIdx| 0.25;
+            let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
+            let full = ModelIr::for_employees(&p, all.clone(), &score, BuildMode::Normal);
+            assert!(!full.rows.is_empty(), "the own rows exist");
+            let bare = ModelIr::new(&p, all, &score, BuildMode::Normal);
+            let (a, b) = (shape_over(full), shape_over(bare));
+            assert!(a.coupling_rows() > 0);
+            assert_eq!(a, b, "seed {seed}");
+        }
     }
 }

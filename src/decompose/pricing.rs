@@ -145,6 +145,11 @@ impl<'p> Pricer<'p> {
         v
     }
 
+    /// Whether every objective coefficient of this employee's model is an integer.
+    pub fn integral_costs(&self) -> bool {
+        self.ir.integral_costs()
+    }
+
     /// Whether the labeling pricer covers this employee's rules.
     pub fn has_labeling(&self) -> bool {
         self.labeler.is_some()

@@ -330,6 +330,13 @@ impl<'p> ModelIr<'p> {
         m
     }
 
+    /// Whether every objective coefficient is an integer (then every roster's objective is).
+    pub fn integral_costs(&self) -> bool {
+        self.cols
+            .iter()
+            .all(|c| (c.cost - c.cost.round()).abs() < 1e-9)
+    }
+
     /// Build mode.
     pub fn mode(&self) -> BuildMode {
         self.mode
