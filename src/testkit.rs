@@ -107,3 +107,25 @@ pub fn admits(
         .filter(|r| r.mode().is_hard())
         .all(|r| r.admits(p, &s, crate::domain::EmployeeIdx(0), day, t))
 }
+
+/// A generated request of `employees` × `days` (three shifts, two skills, demand `density`,
+/// `seed`) with `rules` as its constraint list: the decomposition's unit tests edit it further.
+pub fn generated_request(
+    employees: usize,
+    days: u32,
+    density: f64,
+    seed: u64,
+    rules: serde_json::Value,
+) -> serde_json::Value {
+    let mut req = crate::generate::generate(&crate::generate::GenerateSpec {
+        employees,
+        days,
+        shifts: 3,
+        skills: 2,
+        density,
+        seed,
+        ..Default::default()
+    });
+    req["constraintList"] = rules;
+    req
+}

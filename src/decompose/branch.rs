@@ -759,7 +759,6 @@ mod tests {
     use super::*;
     use crate::decompose::Parts;
     use crate::domain::Strategy;
-    use crate::generate::{generate, GenerateSpec};
     use crate::scoring::{FallbackScorer, PairScores};
     use crate::solve::{solve, SolveOptions, Status};
 
@@ -771,22 +770,14 @@ mod tests {
     /// A small generated roster with sequence rules and soft cover (the shift totals are
     /// fractional at many LP optima).
     fn instance(e: usize, days: u32, seed: u64) -> Problem {
-        let mut req = generate(&GenerateSpec {
-            employees: e,
-            days,
-            shifts: 3,
-            skills: 2,
-            density: 1.0,
-            seed,
-            ..GenerateSpec::default()
-        });
-        req["constraintList"] = serde_json::json!([
+        let rules = serde_json::json!([
             {"id": "C1", "hard": false},
             {"id": "C2", "params": {"maxHoursPerWeek": 24}},
             {"id": "C3", "params": {"maxConsecutiveDays": 2, "minConsecutiveDays": 2}},
             {"id": "C4", "params": {"minRestHours": 12}},
             {"id": "C10", "params": {"minConsecutiveDaysOff": 2}}
         ]);
+        let mut req = crate::testkit::generated_request(e, days, 1.0, seed, rules);
         req["solverConfig"]["timeLimitSeconds"] = serde_json::json!(30);
         req["solverConfig"]["threads"] = serde_json::json!(1);
         crate::input::request_from_value(&req).expect("generated request is valid")

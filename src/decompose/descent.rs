@@ -509,22 +509,14 @@ mod tests {
     /// A generated roster with soft cover (under/over slacks in the coupling rows), sequence
     /// and total-time rules, and a locked history.
     fn problem(seed: u64) -> Problem {
-        let mut req = crate::generate::generate(&crate::generate::GenerateSpec {
-            employees: 8,
-            days: 14,
-            shifts: 3,
-            skills: 2,
-            density: 0.8,
-            seed,
-            ..Default::default()
-        });
-        req["constraintList"] = serde_json::json!([
+        let rules = serde_json::json!([
             {"id": "C1", "hard": false},
             {"id": "C2", "params": {"maxHoursPerWeek": 40}},
             {"id": "C3", "params": {"maxConsecutiveDays": 4, "minConsecutiveDays": 2}},
             {"id": "C4", "params": {"minRestHours": 12}},
             {"id": "C10", "hard": false, "weight": 2.0, "params": {"minConsecutiveDaysOff": 2}}
         ]);
+        let mut req = crate::testkit::generated_request(8, 14, 0.8, seed, rules);
         let first = req["employees"][0]["employeeId"].clone();
         req["lockedContext"] = serde_json::json!({
             "employeeAssignments": [{"employeeId": first, "consecutiveWorkingDays": 3}]

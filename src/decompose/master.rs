@@ -655,21 +655,13 @@ mod tests {
     use crate::model::BuildMode;
 
     fn problem(seed: u64, hard_cover: bool) -> Problem {
-        let mut req = crate::generate::generate(&crate::generate::GenerateSpec {
-            employees: 6,
-            days: 14,
-            shifts: 3,
-            skills: 2,
-            density: 0.8,
-            seed,
-            ..Default::default()
-        });
-        req["constraintList"] = serde_json::json!([
+        let rules = serde_json::json!([
             {"id": "C1", "hard": hard_cover},
             {"id": "C3", "params": {"maxConsecutiveDays": 4, "minConsecutiveDays": 2}},
             {"id": "C4", "params": {"minRestHours": 12}},
             {"id": "C10", "hard": false, "weight": 2.0, "params": {"minConsecutiveDaysOff": 2}}
         ]);
+        let req = crate::testkit::generated_request(6, 14, 0.8, seed, rules);
         crate::input::request_from_value(&req).expect("generated request is valid")
     }
 
