@@ -64,11 +64,14 @@ const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
 /// these the root gets 8–25 rounds either way and never converges.)
 const START_DESCENT_MIN_EMPLOYEE_DAYS: usize = 2000;
 const START_DESCENT_SHARE: f64 = 0.4;
-/// A root converged after this share of the time limit is late: its rounding is repaired
-/// by best responses before branch-and-price.
+/// A root converged after this share of the time limit is late: the repair of its rounding
+/// by best responses may take [`ROOT_DESCENT_SHARE`] of the time left (an early one's,
+/// [`EARLY_ROOT_DESCENT_SHARE`] of the limit).
 const LATE_ROOT_SHARE: f64 = 0.4;
 /// Share of the time left after a late root that the repair of its rounding may take.
 const ROOT_DESCENT_SHARE: f64 = 0.5;
+/// Share of the time limit the repair of an early root's rounding may take.
+const EARLY_ROOT_DESCENT_SHARE: f64 = 0.1;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
 const STALL_PER_EMPLOYEE: usize = 4;
@@ -322,16 +325,21 @@ pub fn solve_from(
         out.columns = master.columns.len();
         return Ok(out);
     }
-    // When the root converged late or not at all, branch-and-price's dive has no time to
-    // reach a good roster: the root LP's rounding, repaired by best responses, makes it.
-    // (When it converged early the dive and the neighbourhood search do better, and
-    // branch-and-price needs the time for its proof: Curtois 8, 10, 11, 16.)
+    // The root LP's rounding, repaired by best responses, is a first roster. When the root
+    // converged late or not at all, branch-and-price's dive has no time to reach a good one,
+    // and the repair gets half the time left. When it converged early, branch-and-price
+    // needs the time for its proof (Curtois 7–11, 16), and the repair gets a tenth of the
+    // limit: without it a root converged just before the late mark left Curtois 14 at 1783
+    // instead of 1387.
     let late =
         out.root_status != RootStatus::Converged || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
-    if let (Some(sol), true) = (&root.solution, late) {
+    if let Some(sol) = &root.solution {
         let rounded = heaviest_roster(&master, &sol.values);
         let now = engine.elapsed();
-        let until = now + (time_limit - now) * ROOT_DESCENT_SHARE;
+        let until = match late {
+            true => now + (time_limit - now) * ROOT_DESCENT_SHARE,
+            false => now + time_limit * EARLY_ROOT_DESCENT_SHARE,
+        };
         descent::improve(
             &engine,
             &mut out,
@@ -351,9 +359,10 @@ pub fn solve_from(
         .max(1.0);
     if let Some((chosen, _, _, proven)) = master.solve_integer(left, false) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
-        if incumbent.offer(p, scorer, roster_of(&columns)) {
-            out.integer_master_optimal = proven;
-        }
+        // Its proof holds over the columns whether or not its roster beats the incumbent
+        // (the repaired rounding may already be as good).
+        incumbent.offer(p, scorer, roster_of(&columns));
+        out.integer_master_optimal = proven;
     }
     out.integer_seconds = ti.elapsed().as_secs_f64();
     if out.root_status == RootStatus::Converged {
