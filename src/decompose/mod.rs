@@ -65,13 +65,16 @@ const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
 const START_DESCENT_MIN_EMPLOYEE_DAYS: usize = 2000;
 const START_DESCENT_SHARE: f64 = 0.4;
 /// A root converged after this share of the time limit is late: the repair of its rounding
-/// by best responses may take [`ROOT_DESCENT_SHARE`] of the time left (an early one's,
-/// [`EARLY_ROOT_DESCENT_SHARE`] of the limit).
+/// by best responses may take [`ROOT_DESCENT_SHARE`] of the time left (an early one's, on a
+/// large roster, [`EARLY_ROOT_DESCENT_SHARE`] of the limit).
 const LATE_ROOT_SHARE: f64 = 0.4;
 /// Share of the time left after a late root that the repair of its rounding may take.
 const ROOT_DESCENT_SHARE: f64 = 0.5;
-/// Share of the time limit the repair of an early root's rounding may take.
+/// Share of the time limit the repair of an early root's rounding may take, on rosters above
+/// [`EARLY_REPAIR_MIN_EMPLOYEE_DAYS`] (Curtois 11, 14, 17: 1,400–1,800 employee-days; 7–10 and
+/// 16, which branch-and-price proves, are at most 1,120).
 const EARLY_ROOT_DESCENT_SHARE: f64 = 0.1;
+const EARLY_REPAIR_MIN_EMPLOYEE_DAYS: usize = 1200;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
 const STALL_PER_EMPLOYEE: usize = 4;
@@ -328,12 +331,14 @@ pub fn solve_from(
     // The root LP's rounding, repaired by best responses, is a first roster. When the root
     // converged late or not at all, branch-and-price's dive has no time to reach a good one,
     // and the repair gets half the time left. When it converged early, branch-and-price
-    // needs the time for its proof (Curtois 7–11, 16), and the repair gets a tenth of the
-    // limit: without it a root converged just before the late mark left Curtois 14 at 1783
-    // instead of 1387.
+    // needs the time for its proof: the repair runs only on large rosters, for a tenth of
+    // the limit (without it a root converged just before the late mark left Curtois 14 at
+    // 1783 instead of 1387; on Curtois 7 its roster changed branch-and-price's path, and two
+    // runs in three were no longer proven).
     let late =
         out.root_status != RootStatus::Converged || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
-    if let Some(sol) = &root.solution {
+    let large = n * p.horizon.days as usize > EARLY_REPAIR_MIN_EMPLOYEE_DAYS;
+    if let (Some(sol), true) = (&root.solution, late || large) {
         let rounded = heaviest_roster(&master, &sol.values);
         let now = engine.elapsed();
         let until = match late {
