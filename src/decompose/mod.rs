@@ -333,8 +333,8 @@ pub fn solve_from(
     // and the repair gets half the time left. When it converged early, branch-and-price
     // needs the time for its proof: the repair runs only on large rosters, for a tenth of
     // the limit (without it a root converged just before the late mark left Curtois 14 at
-    // 1783 instead of 1387; on Curtois 7 its roster changed branch-and-price's path, and two
-    // runs in three were no longer proven).
+    // 1783 instead of 1387). Below that size the proofs keep last stop's path; Curtois 7 is
+    // unproven in some runs with or without the repair (timing).
     let late =
         out.root_status != RootStatus::Converged || engine.elapsed() > time_limit * LATE_ROOT_SHARE;
     let large = n * p.horizon.days as usize > EARLY_REPAIR_MIN_EMPLOYEE_DAYS;
