@@ -173,7 +173,7 @@ impl Rule for TotalHours {
             let e = EmployeeIdx(ei as u32);
             let id = &p.employees[ei].id;
             let locked = Self::locked_total(p, e);
-            let total = Self::worked(cx.schedules, p, e, 0..p.days()) + locked;
+            let total = f64::from(cx.schedules.total_minutes(p, e)) + locked;
             if let Some(max) = self.max_total(p, e).filter(|&m| total > m + 1e-9) {
                 out.push(Violation {
                     aspect: "max",

@@ -358,9 +358,9 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
     }
 
     /// Best responses of the unsettled employees (in `rng`'s order), pass after pass, until
-    /// everyone is settled or `deadline` (seconds since the start) has passed. An employee settles when it
+    /// everyone is settled or the search's `until` has passed. An employee settles when it
     /// responds, and is unsettled again when a move changes what it sees of a row.
-    fn descend(&mut self, rng: &mut ChaCha8Rng, deadline: f64) {
+    fn descend(&mut self, rng: &mut ChaCha8Rng) {
         loop {
             let mut order: Vec<usize> = (0..self.state.schedules.len())
                 .filter(|&e| self.state.unsettled[e])
@@ -370,7 +370,7 @@ impl<'s, 'a, 'p> Search<'s, 'a, 'p> {
             }
             order.shuffle(rng);
             for e in order {
-                if self.engine.elapsed() >= deadline {
+                if self.until.is_some_and(|t| std::time::Instant::now() >= t) {
                     return;
                 }
                 if self.state.unsettled[e] {
@@ -437,7 +437,7 @@ fn search(
     }
     let mut rng = ChaCha8Rng::seed_from_u64(p.config.seed ^ 0x6465_7363_656e_7400);
     let mut improved = false;
-    search.descend(&mut rng, deadline);
+    search.descend(&mut rng);
     let mut best = search.state.total;
     if incumbent.offer(p, scorer, search.roster()) {
         improved = true;
@@ -475,7 +475,7 @@ fn search(
                 .filter(|&r| (saved.activity[r] - search.state.activity[r]).abs() > IMPROVE)
                 .collect();
             search.unsettle(&changed, &|r| saved.activity[r], None);
-            search.descend(&mut rng, deadline);
+            search.descend(&mut rng);
         }
         stalled += 1;
         // Sideways steps are kept (the search walks plateaus), worse ones undone.
@@ -561,7 +561,7 @@ mod tests {
                         report.objective
                     );
                 };
-                search.descend(&mut rng, f64::INFINITY);
+                search.descend(&mut rng);
                 agree(&search);
                 for step in 0..12 {
                     let (from, to) = if step % 2 == 0 { (4, 9) } else { (0, 14) };
@@ -574,7 +574,7 @@ mod tests {
                     }
                     agree(&search);
                     search.state.unsettled.fill(true);
-                    search.descend(&mut rng, f64::INFINITY);
+                    search.descend(&mut rng);
                     agree(&search);
                 }
             });

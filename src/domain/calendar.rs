@@ -117,22 +117,9 @@ impl Horizon {
     /// grouping as [`Horizon::weekends`], by arithmetic instead of calendar look-ups, for the
     /// hot paths of the heuristics (a weekend is the weekend days of one Monday-based week).
     pub fn weekend_days(&self) -> Vec<Vec<Day>> {
-        let offset = self.start.weekday().num_days_from_monday() as Day;
-        let mut out: Vec<Vec<Day>> = Vec::new();
-        let mut last_week = None;
-        for d in 0..self.days as Day {
-            if (d + offset) % 7 < 5 {
-                continue;
-            }
-            let week = (d + offset) / 7;
-            if last_week == Some(week) {
-                out.last_mut().expect("a weekend was started").push(d);
-            } else {
-                out.push(vec![d]);
-                last_week = Some(week);
-            }
-        }
-        out
+        (0..self.weekend_count())
+            .map(|i| self.weekend(i).collect())
+            .collect()
     }
 
     /// Index into [`Horizon::weekend_days`] of the weekend `day` belongs to, if any.
@@ -149,7 +136,8 @@ impl Horizon {
 
     /// Days of weekend `i` (an index of [`Horizon::weekend_index`]) inside the horizon, as a
     /// range: what [`Horizon::weekend_days`] holds at `i`, without allocating (the
-    /// constructions ask for it once per candidate shift).
+    /// constructions ask for it once per candidate shift). Weekend `i` is the Saturday and
+    /// Sunday of the `i`-th Monday-based week from the one holding day 0.
     pub fn weekend(&self, i: usize) -> std::ops::Range<Day> {
         let offset = self.start.weekday().num_days_from_monday() as Day;
         let sat = 7 * i as Day + 5 - offset;
