@@ -90,7 +90,8 @@ pub(super) fn neighbourhood_search(
             continue;
         }
         let left = (until - engine.elapsed()).max(0.2);
-        if let Some((chosen, _, _, _)) = master.solve_integer(left, true) {
+        let start = incumbent.columns_in(master);
+        if let Some((chosen, _, _, _)) = master.solve_integer(left, true, start.as_deref()) {
             let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
             if incumbent.offer(p, scorer, super::roster_of(&columns)) {
                 out.neighbourhood_improvements += 1;

@@ -11,7 +11,7 @@ use std::ops::Bound;
 
 use highs::{ColProblem, HighsModelStatus, Model, Row, Sense, SolvedModel};
 
-use crate::domain::{Assignment, EmployeeIdx, SlotIdx, SolverConfig};
+use crate::domain::{Assignment, EmployeeIdx, Roster, SlotIdx, SolverConfig};
 use crate::model::{ColKind, ModelIr};
 
 /// Cost of an artificial column.
@@ -608,13 +608,37 @@ impl<'s> MasterLp<'s> {
         self.solved = None;
     }
 
+    /// Each employee's cheapest column with exactly their schedule in `roster`, or `None`
+    /// when some employee's schedule is not a column.
+    pub fn columns_of(&self, roster: &Roster) -> Option<Vec<usize>> {
+        let employees = self.convexity.len();
+        let mut schedules: Vec<Vec<SlotIdx>> = vec![Vec::new(); employees];
+        for a in &roster.assignments {
+            schedules.get_mut(a.employee.ix())?.push(a.slot);
+        }
+        let mut cheapest: Vec<Option<usize>> = vec![None; employees];
+        for (i, c) in self.columns.iter().enumerate() {
+            let e = c.employee.ix();
+            if c.slots == schedules[e] && cheapest[e].is_none_or(|j| c.cost < self.columns[j].cost)
+            {
+                cheapest[e] = Some(i);
+            }
+        }
+        cheapest.into_iter().collect()
+    }
+
     /// Solve the master as a MILP over the columns generated so far (price-and-branch):
     /// the best roster these schedules make, with HiGHS's objective and bound. With
     /// `only_open`, the columns [`MasterLp::restrict`] closed stay out.
+    ///
+    /// `start` (column indices, one per employee, as [`MasterLp::columns_of`] gives them) is
+    /// HiGHS's first incumbent: its heuristics then search around it, and its cutoff prunes
+    /// from the first node.
     pub fn solve_integer(
         &self,
         time_limit: f64,
         only_open: bool,
+        start: Option<&[usize]>,
     ) -> Option<(Vec<usize>, f64, f64, bool)> {
         let (mut pb, coupling, convexity) = self.shape.build(true);
         for (c, &open) in self.columns.iter().zip(&self.open) {
@@ -622,16 +646,30 @@ impl<'s> MasterLp<'s> {
             let hi = if open || !only_open { 1.0 } else { 0.0 };
             pb.add_integer_column(c.cost, 0.0..=hi, factors);
         }
+        let first = self.shape.cols.len() + self.shape.artificials();
         let mut model = pb.optimise(Sense::Minimise);
         configure(&mut model, &self.cfg, time_limit);
         model.set_option("mip_rel_gap", 0.0);
+        if let Some(start) = start {
+            // Only the schedules are given: HiGHS completes the slack columns with an LP
+            // over the fixed integers.
+            let mut values = vec![0.0; first + self.columns.len()];
+            for &i in start {
+                values[first + i] = 1.0;
+            }
+            if model
+                .try_set_solution(Some(&values), None, None, None)
+                .is_err()
+            {
+                tracing::debug!("integer master start rejected");
+            }
+        }
         let solved = model.try_solve().ok()?;
         let has = solved.primal_solution_status() == highs::HighsSolutionStatus::Feasible;
         if !has {
             return None;
         }
         let values = solved.get_solution().columns().to_vec();
-        let first = self.shape.cols.len() + self.shape.artificials();
         let artificial: f64 = values[self.shape.cols.len()..first].iter().sum();
         if artificial > 1e-6 {
             return None;

@@ -362,7 +362,8 @@ pub fn solve_from(
     let left = (time_limit - t0.elapsed().as_secs_f64())
         .min(time_limit * ROOT_INTEGER_SHARE)
         .max(1.0);
-    if let Some((chosen, _, _, proven)) = master.solve_integer(left, false) {
+    let start = incumbent.columns_in(&master);
+    if let Some((chosen, _, _, proven)) = master.solve_integer(left, false, start.as_deref()) {
         let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
         // Its proof holds over the columns whether or not its roster beats the incumbent
         // (the repaired rounding may already be as good).
@@ -510,6 +511,11 @@ impl Incumbent {
         self.best.as_ref().map(|(_, r)| r.objective)
     }
 
+    /// The incumbent's schedules as columns of `master` (a start for its integer master).
+    fn columns_in(&self, master: &MasterLp) -> Option<Vec<usize>> {
+        master.columns_of(&self.best.as_ref()?.0)
+    }
+
     /// Whether a lower `bound` proves the incumbent optimal (nothing under it can beat it).
     fn proven_by(&self, bound: f64, integral_costs: bool) -> bool {
         self.objective()
@@ -534,6 +540,7 @@ impl Incumbent {
         if self.objective().is_some_and(|o| o <= report.objective) {
             return false;
         }
+        tracing::debug!(objective = report.objective, "incumbent improved");
         self.best = Some((roster, report));
         true
     }
