@@ -402,6 +402,7 @@ pub fn solve_from(
                 Vec::new(),
                 deadline,
                 Effort::Heuristic,
+                0,
             )?;
         }
         let deadline = time_limit * LNS_END_SHARE;
