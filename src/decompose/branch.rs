@@ -398,28 +398,17 @@ pub(super) fn branch_and_price(
     let mut queue = BinaryHeap::from([Open::new(out.bound, 0, 0, integral)]);
     // A dive from the root first: branch-and-price prunes only against an incumbent.
     if let Some(Node { lp: Some(root), .. }) = &nodes[0] {
-        let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * DIVE_SHARE;
-        let start = root.clone();
-        dive(
-            engine,
-            out,
-            incumbent,
-            scorer,
-            master,
-            start,
-            Vec::new(),
-            deadline,
-            Effort::HeuristicFirst,
-            0,
-        )?;
-        // When it ends far above the bound, a second dive from the root that undoes the steps
-        // making its LP jump (Curtois Instance8: 1406 from the first, against a bound of
-        // 1297.0; 1309 from the second, where the neighbourhoods and best responses from
+        // When the first ends far above the bound, a second dive from the root that undoes the
+        // steps making its LP jump (Curtois Instance8: 1406 from the first, against a bound
+        // of 1297.0; 1309 from the second, where the neighbourhoods and best responses from
         // 1406 found nothing).
-        let far = incumbent
-            .objective()
-            .is_none_or(|o| o - out.bound > SECOND_DIVE_GAP * out.bound.abs().max(100.0));
-        if far && !incumbent.proven_by(out.bound, integral) {
+        for backtracks in [0, DIVE_BACKTRACKS] {
+            let far = incumbent
+                .objective()
+                .is_none_or(|o| o - out.bound > SECOND_DIVE_GAP * out.bound.abs().max(100.0));
+            if backtracks > 0 && (!far || incumbent.proven_by(out.bound, integral)) {
+                break;
+            }
             let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * DIVE_SHARE;
             let start = root.clone();
             dive(
@@ -432,7 +421,7 @@ pub(super) fn branch_and_price(
                 Vec::new(),
                 deadline,
                 Effort::HeuristicFirst,
-                DIVE_BACKTRACKS,
+                backtracks,
             )?;
         }
         // Then neighbourhoods around the dive's roster: what the dive fixed, undone a few
@@ -1159,26 +1148,39 @@ mod tests {
         }
     }
 
-    /// A dive from the converged root of `p` (exact pricing, no time limit to speak of) with
-    /// `backtracks`: its roster, re-verified by the checker.
+    /// The incumbent of one dive from `root` (exact pricing, no time limit to speak of) with
+    /// `backtracks`.
+    fn dive_from(
+        engine: &mut Engine,
+        out: &mut Decomposition,
+        master: &mut MasterLp,
+        root: MasterSolution,
+        backtracks: usize,
+    ) -> Incumbent {
+        let mut incumbent = Incumbent::default();
+        let (base, effort) = (Vec::new(), Effort::Exact);
+        let scorer = &FallbackScorer;
+        dive(
+            engine,
+            out,
+            &mut incumbent,
+            scorer,
+            master,
+            root,
+            base,
+            60.0,
+            effort,
+            backtracks,
+        )
+        .unwrap();
+        incumbent
+    }
+
+    /// A dive from the converged root of `p` with `backtracks`: its roster, re-verified by
+    /// the checker.
     fn root_dive(p: &Problem, backtracks: usize) -> (Roster, crate::check::CheckReport) {
         let (roster, report) = with_root(p, |engine, master, root, out| {
-            let mut incumbent = Incumbent::default();
-            let scorer = &FallbackScorer;
-            let (base, effort) = (Vec::new(), Effort::Exact);
-            dive(
-                engine,
-                out,
-                &mut incumbent,
-                scorer,
-                master,
-                root,
-                base,
-                60.0,
-                effort,
-                backtracks,
-            )
-            .unwrap();
+            let incumbent = dive_from(engine, out, master, root, backtracks);
             incumbent.best.expect("the dive ends on a roster")
         });
         assert!(report.feasible);
@@ -1211,22 +1213,7 @@ mod tests {
         for (e, days, seed) in [(4, 7, 7), (3, 8, 42), (5, 8, 11)] {
             let p = instance(e, days, seed);
             with_root(&p, |engine, master, root, out| {
-                let mut incumbent = Incumbent::default();
-                let scorer = &FallbackScorer;
-                let (base, effort) = (Vec::new(), Effort::Exact);
-                dive(
-                    engine,
-                    out,
-                    &mut incumbent,
-                    scorer,
-                    master,
-                    root,
-                    base,
-                    60.0,
-                    effort,
-                    0,
-                )
-                .unwrap();
+                let incumbent = dive_from(engine, out, master, root, 0);
                 let (roster, report) = incumbent.best.clone().expect("a roster");
                 let start = incumbent
                     .columns_in(master)
