@@ -340,19 +340,22 @@ fn integral_roster(x: &BTreeMap<Assignment, f64>) -> Roster {
 }
 
 /// Close the master's columns that `decisions` exclude (and reopen the others), then run
-/// column generation under them until `deadline`, pruning against the incumbent.
+/// column generation under them until `deadline`, pruning against the incumbent; `floor` is
+/// a lower bound known on this LP (see [`Engine::column_generation`]).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn column_generation_under(
     engine: &mut Engine,
     master: &mut MasterLp,
     decisions: &[Decision],
     deadline: f64,
     incumbent: &Incumbent,
+    floor: f64,
     effort: Effort,
     out: &mut Decomposition,
 ) -> Result<NodeLp, DecomposeError> {
     let restrict = restrict_master(engine, master, decisions);
     let prune_at = incumbent.objective().map(|o| (o, out.integral_costs));
-    engine.column_generation(master, &restrict, deadline, prune_at, effort, out)
+    engine.column_generation(master, &restrict, deadline, prune_at, floor, effort, out)
 }
 
 /// The per-employee restrictions of `decisions`, applied to the master's columns.
@@ -419,6 +422,7 @@ pub(super) fn branch_and_price(
                 master,
                 start,
                 Vec::new(),
+                out.bound,
                 deadline,
                 Effort::HeuristicFirst,
                 backtracks,
@@ -457,6 +461,7 @@ pub(super) fn branch_and_price(
                     &node.decisions,
                     search_deadline,
                     incumbent,
+                    node.bound,
                     Effort::HeuristicFirst,
                     out,
                 )?;
@@ -591,6 +596,7 @@ pub(super) fn branch_and_price(
                 master,
                 solution,
                 base,
+                node.bound,
                 deadline,
                 Effort::HeuristicFirst,
                 0,
@@ -642,6 +648,7 @@ fn evaluate_children(
             &decisions,
             deadline,
             incumbent,
+            parent.bound,
             Effort::HeuristicFirst,
             out,
         )?;
@@ -665,7 +672,8 @@ fn evaluate_children(
 /// forbidden), re-run column generation, and repeat until the master is integral — a roster,
 /// offered to the incumbent — or the dive fails (infeasible, pruned, out of time). Up to
 /// `backtracks` times a step that makes the LP jump ([`DIVE_JUMP`]) or ends the dive is
-/// undone and its fractional picks are not picked again.
+/// undone and its fractional picks are not picked again. `floor` is a lower bound on the LP
+/// of `start` (its node's bound); each kept step's bound raises it for the steps below.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn dive(
     engine: &mut Engine,
@@ -675,6 +683,7 @@ pub(super) fn dive(
     master: &mut MasterLp,
     start: MasterSolution,
     base: Vec<Decision>,
+    floor: f64,
     deadline: f64,
     effort: Effort,
     backtracks: usize,
@@ -682,6 +691,7 @@ pub(super) fn dive(
     let p = engine.problem;
     let mut solution = start;
     let mut decisions = base;
+    let mut floor = floor;
     let mut fixed: Vec<EmployeeIdx> = Vec::new();
     let mut finishing = false;
     // Limited backtracking: the schedules of undone steps, never picked again in this dive.
@@ -779,6 +789,7 @@ pub(super) fn dive(
             &decisions,
             until,
             incumbent,
+            floor,
             step_effort,
             out,
         )?;
@@ -811,6 +822,7 @@ pub(super) fn dive(
         if incumbent.proven_by(lp.bound, out.integral_costs) {
             return Ok(());
         }
+        floor = floor.max(lp.bound);
         match lp.solution {
             Some(s) => solution = s,
             None => return Ok(()),
@@ -958,6 +970,7 @@ mod tests {
                 &[],
                 60.0,
                 &none,
+                f64::NEG_INFINITY,
                 Effort::Exact,
                 &mut out,
             )
@@ -985,6 +998,7 @@ mod tests {
                         &decisions,
                         60.0,
                         &none,
+                        f64::NEG_INFINITY,
                         Effort::Exact,
                         &mut out,
                     )
@@ -1117,6 +1131,7 @@ mod tests {
             &[],
             60.0,
             &none,
+            f64::NEG_INFINITY,
             Effort::Exact,
             &mut out,
         )
@@ -1124,6 +1139,70 @@ mod tests {
         assert_eq!(root.end, NodeEnd::Converged);
         out.bound = root.bound;
         f(&mut engine, &mut master, root.solution.unwrap(), &mut out)
+    }
+
+    /// A floor (a lower bound known on a node's LP: its parent's bound) ends column
+    /// generation once the restricted master meets it, and never at a value other than the
+    /// node's LP optimum: on children fixing one slot of an employee, the LP with the root's
+    /// bound as floor equals the LP proven without one. A floor above the optimum (not a
+    /// bound: no caller passes one) shows the rule at work: it stops some child's column
+    /// generation above its optimum.
+    #[test]
+    fn a_met_floor_ends_column_generation_at_the_node_optimum() {
+        let mut stopped_early = 0;
+        for (e, days, seed) in [(4, 7, 7), (4, 8, 23), (5, 7, 3)] {
+            let p = instance(e, days, seed);
+            with_root(&p, |engine, master, _, out| {
+                let none = Incumbent::default();
+                let floor = out.bound;
+                for i in 0..2 {
+                    let employee = EmployeeIdx(i);
+                    let slot = engine.pricers[i as usize].slots()[0];
+                    for works in [true, false] {
+                        let subject = Subject::Slot(slot);
+                        let child = [Decision::Works {
+                            employee,
+                            subject,
+                            works,
+                        }];
+                        let mut lp_under = |floor: f64| {
+                            column_generation_under(
+                                engine,
+                                master,
+                                &child,
+                                60.0,
+                                &none,
+                                floor,
+                                Effort::Exact,
+                                out,
+                            )
+                            .unwrap()
+                        };
+                        let too_high = lp_under(f64::INFINITY);
+                        let with_floor = lp_under(floor);
+                        let proven = lp_under(f64::NEG_INFINITY);
+                        assert_eq!(with_floor.end, proven.end, "seed {seed}, {i}, {works}");
+                        if proven.end != NodeEnd::Converged {
+                            continue;
+                        }
+                        let b = proven.solution.unwrap().objective;
+                        let a = with_floor.solution.unwrap().objective;
+                        assert!((a - b).abs() <= 1e-6 * b.abs().max(1.0), "{a} vs {b}");
+                        assert!(with_floor.bound >= floor - 1e-9);
+                        assert!(with_floor.bound <= b + 1e-6 * b.abs().max(1.0));
+                        if let Some(high) = too_high.solution {
+                            if high.objective > b + 1e-6 * b.abs().max(1.0) {
+                                stopped_early += 1;
+                            }
+                        }
+                    }
+                }
+            });
+        }
+        assert!(
+            stopped_early > 0,
+            "no child's column generation ended on the floor"
+        );
     }
 
     /// Dives from the converged root of small soft-cover rosters, plain and backtracking, end
@@ -1168,6 +1247,7 @@ mod tests {
             master,
             root,
             base,
+            out.bound,
             60.0,
             effort,
             backtracks,

@@ -81,6 +81,7 @@ pub(super) fn neighbourhood_search(
             &decisions,
             until,
             incumbent,
+            out.root_bound,
             Effort::HeuristicFirst,
             out,
         )?;
