@@ -25,7 +25,8 @@ use super::master::{Column, MasterLp};
 use super::pricing::Effort;
 use super::{DecomposeError, Decomposition, Engine, Incumbent, NodeEnd};
 use crate::check::CheckReport;
-use crate::domain::{Day, EmployeeIdx, Problem, SlotIdx};
+use crate::constraints::Violation;
+use crate::domain::{Day, EmployeeIdx, Problem, Roster, SlotIdx};
 use crate::scoring::Scorer;
 
 /// Employees freed per neighbourhood.
@@ -64,22 +65,15 @@ pub(super) fn neighbourhood_search(
         let Some((roster, report)) = &incumbent.best else {
             return Ok(());
         };
-        let mut schedules: Vec<Vec<SlotIdx>> = vec![Vec::new(); n];
-        for a in &roster.assignments {
-            schedules[a.employee.ix()].push(a.slot);
-        }
-        for slots in &mut schedules {
-            slots.sort_unstable();
-        }
+        let schedules = schedules_of(roster, n);
         let targeted = match out.neighbourhoods % 2 {
             0 => around_violation(p, &schedules, report, &mut rng, freed),
             _ => None,
         };
         let free = targeted.unwrap_or_else(|| {
             let mut free = vec![false; n];
-            for i in sample(&mut rng, n, freed) {
-                free[i] = true;
-            }
+            let everyone: Vec<usize> = (0..n).collect();
+            free_some(&mut rng, &mut free, &everyone, freed);
             free
         });
         let decisions: Vec<Decision> = (0..n)
@@ -136,12 +130,7 @@ fn around_violation(
         return None;
     }
     let v = dated[sample(rng, dated.len(), 1).index(0)];
-    let days: Vec<Day> = v
-        .dates
-        .iter()
-        .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .filter_map(|d| p.horizon.day_in(d))
-        .collect();
+    let days = violation_days(p, v);
     let n = schedules.len();
     let mut free = vec![false; n];
     if let Some(id) = &v.employee_id {
@@ -149,36 +138,54 @@ fn around_violation(
             free[i] = true;
         }
     }
-    let works_on = |i: usize| {
-        schedules[i]
-            .iter()
-            .any(|&s| days.contains(&p.slots[s.ix()].day))
-    };
     let want_working = v.aspect == "over";
     let related: Vec<usize> = (0..n)
-        .filter(|&i| !free[i] && works_on(i) == want_working)
+        .filter(|&i| !free[i] && works_on(p, &schedules[i], &days) == want_working)
         .collect();
-    let take = (2 * freed / 3).min(related.len());
-    for k in sample(rng, related.len(), take) {
-        free[related[k]] = true;
-    }
+    free_some(rng, &mut free, &related, 2 * freed / 3);
     let rest: Vec<usize> = (0..n).filter(|&i| !free[i]).collect();
     let chosen = free.iter().filter(|&&f| f).count();
-    for k in sample(
-        rng,
-        rest.len(),
-        freed.saturating_sub(chosen).min(rest.len()),
-    ) {
-        free[rest[k]] = true;
-    }
+    free_some(rng, &mut free, &rest, freed.saturating_sub(chosen));
     Some(free)
+}
+
+/// Each of the `n` employees' slots in `roster`, sorted.
+fn schedules_of(roster: &Roster, n: usize) -> Vec<Vec<SlotIdx>> {
+    let mut schedules: Vec<Vec<SlotIdx>> = vec![Vec::new(); n];
+    for a in &roster.assignments {
+        schedules[a.employee.ix()].push(a.slot);
+    }
+    for slots in &mut schedules {
+        slots.sort_unstable();
+    }
+    schedules
+}
+
+/// The horizon days of a violation's dates.
+fn violation_days(p: &Problem, v: &Violation) -> Vec<Day> {
+    v.dates
+        .iter()
+        .filter_map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .filter_map(|d| p.horizon.day_in(d))
+        .collect()
+}
+
+/// Whether a schedule works on one of `days`.
+fn works_on(p: &Problem, slots: &[SlotIdx], days: &[Day]) -> bool {
+    slots.iter().any(|&s| days.contains(&p.slots[s.ix()].day))
+}
+
+/// Free `count` of `among` (all of them when fewer), drawn with `rng`.
+fn free_some(rng: &mut ChaCha8Rng, free: &mut [bool], among: &[usize], count: usize) {
+    for k in sample(rng, among.len(), count.min(among.len())) {
+        free[among[k]] = true;
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::check;
-    use crate::domain::Roster;
     use crate::heuristics::{construct_within, Construction};
     use crate::scoring::{FallbackScorer, PairScores};
 
@@ -205,22 +212,10 @@ mod tests {
             };
             tried += 1;
             report.soft_violations = vec![under.clone()];
-            let mut schedules = vec![Vec::new(); p.employees.len()];
-            for a in &roster.assignments {
-                schedules[a.employee.ix()].push(a.slot);
-            }
-            let days: Vec<Day> = under
-                .dates
-                .iter()
-                .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap())
-                .filter_map(|d| p.horizon.day_in(d))
-                .collect();
+            let schedules = schedules_of(&roster, p.employees.len());
+            let days = violation_days(&p, &under);
             assert!(!days.is_empty());
-            let off = |i: usize| {
-                !schedules[i]
-                    .iter()
-                    .any(|&s| days.contains(&p.slots[s.ix()].day))
-            };
+            let off = |i: usize| !works_on(&p, &schedules[i], &days);
             let off_count = (0..p.employees.len()).filter(|&i| off(i)).count();
             let draw = |s: u64| {
                 let mut rng = ChaCha8Rng::seed_from_u64(s);
