@@ -194,6 +194,7 @@ pub(crate) fn decomposition_json(d: &crate::decompose::Decomposition) -> Value {
         "pricingSeconds": d.pricing_seconds,
         "labelingPricings": d.labeling_pricings,
         "milpPricings": d.milp_pricings,
+        "mispricings": d.mispricings,
         "masterSeconds": d.master_seconds,
         "integerSeconds": d.integer_seconds,
         "branchSeconds": d.branch_seconds,
@@ -315,10 +316,11 @@ pub fn human_summary(p: &Problem, sol: &Solution) -> String {
     if let Some(d) = &sol.decomposition {
         let _ = writeln!(
             o,
-            "decompose  {} rounds, {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps, {} neighbourhoods ({} improving), \
+            "decompose  {} rounds ({} mis-priced), {} columns, root {:?} at {}, bound {}; {} branch-and-price nodes ({} open), {} dive steps, {} neighbourhoods ({} improving), \
              best responses: {} ruins ({} improving); integer master {}; pricing {} by labeling, {} by MILP; \
              time: pricing {:.2} s, master {:.2} s, integer master {:.2} s, branching {:.2} s, best responses {:.2} s",
             d.rounds,
+            d.mispricings,
             d.columns,
             d.root_status,
             f(d.root_bound.is_finite().then_some(d.root_bound)),

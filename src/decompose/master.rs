@@ -369,6 +369,24 @@ pub struct MasterSolution {
     pub values: Vec<f64>,
 }
 
+impl MasterSolution {
+    /// The reduced cost of `c` at this solution's duals.
+    pub fn reduced_cost(&self, shape: &MasterShape, c: &Column) -> f64 {
+        let priced: f64 = c
+            .slots
+            .iter()
+            .map(|&slot| {
+                let a = Assignment {
+                    employee: c.employee,
+                    slot,
+                };
+                shape.dual_of(&self.coupling_duals, a)
+            })
+            .sum();
+        c.cost - priced - self.convexity_duals[c.employee.ix()]
+    }
+}
+
 impl<'s> MasterLp<'s> {
     /// An empty master (static columns and artificials only).
     pub fn new(shape: &'s MasterShape, cfg: &SolverConfig) -> Self {

@@ -80,6 +80,13 @@ const EARLY_REPAIR_MIN_EMPLOYEE_DAYS: usize = 1200;
 const STALL_PER_EMPLOYEE: usize = 4;
 /// Seconds between two progress lines.
 const PROGRESS_EVERY: f64 = 2.0;
+/// Wentges smoothing (dual stabilisation): pricing first sees `SMOOTHING · centre +
+/// (1 − SMOOTHING) · master duals`, the centre being the duals of the best Lagrangian bound
+/// so far (once no artificial is in the master). Measured, one 60 s run each on 2 cores: at
+/// 0.2 Curtois 12's root converges (4040.0 at 34–38 s; unconverged at 43 s without), 7 is
+/// proven at 21.8 s (30.9), 11 at 15.6 s (25.7), 10 at 23.3 s (unproven); at 0.5 the
+/// roots of 12 and 15 end lower (3933, 3582 against 4036, 3729 without), at 0.8 far lower.
+const SMOOTHING: f64 = 0.2;
 /// Longest one pricing MILP may run.
 const PRICING_SECONDS: f64 = 10.0;
 
@@ -160,6 +167,9 @@ pub struct Decomposition {
     pub labeling_pricings: usize,
     /// Pricing problems the MILP decided.
     pub milp_pricings: usize,
+    /// Rounds whose pricing at the smoothed duals found no schedule entering the master, so
+    /// that pricing ran again at the master's duals.
+    pub mispricings: usize,
     /// Seconds in master LPs.
     pub master_seconds: f64,
     /// Seconds in the integer master at the root.
@@ -196,6 +206,7 @@ impl Decomposition {
             pricing_seconds: 0.0,
             labeling_pricings: 0,
             milp_pricings: 0,
+            mispricings: 0,
             master_seconds: 0.0,
             integer_seconds: 0.0,
             branch_seconds: 0.0,
@@ -572,6 +583,57 @@ struct NodeLp {
     solution: Option<MasterSolution>,
 }
 
+/// One pricing round's result.
+struct PricedRound {
+    /// Every schedule pricing returned, with its reduced cost at the duals priced.
+    columns: Vec<(Column, f64)>,
+    /// `Σ_e min(0, least reduced cost of e)` (lower bounds where pricing was not exact; −∞
+    /// when the time limit stopped the round): the master objective plus this is the
+    /// Lagrangian bound at the master's duals.
+    reduced_costs: f64,
+    /// Every employee's least reduced cost is proven.
+    exact: bool,
+}
+
+/// Duals of the master's rows: coupling (activity rows folded in, as pricing sees them) and
+/// convexity.
+#[derive(Clone)]
+struct Duals {
+    coupling: Vec<f64>,
+    convexity: Vec<f64>,
+}
+
+impl Duals {
+    fn of(sol: &MasterSolution) -> Self {
+        Duals {
+            coupling: sol.coupling_duals.clone(),
+            convexity: sol.convexity_duals.clone(),
+        }
+    }
+
+    /// `alpha · self + (1 − alpha) · sol`'s duals.
+    fn mix(&self, alpha: f64, sol: &MasterSolution) -> Self {
+        let mix = |a: &[f64], b: &[f64]| -> Vec<f64> {
+            a.iter()
+                .zip(b)
+                .map(|(x, y)| alpha * x + (1.0 - alpha) * y)
+                .collect()
+        };
+        Duals {
+            coupling: mix(&self.coupling, &sol.coupling_duals),
+            convexity: mix(&self.convexity, &sol.convexity_duals),
+        }
+    }
+}
+
+/// Wentges' stability centre: the duals of the best Lagrangian bound so far in one column
+/// generation, a lower bound on the master's dual objective there, and that bound.
+struct Center {
+    duals: Duals,
+    value: f64,
+    lagrangian: f64,
+}
+
 /// What column generation needs across the nodes of branch-and-price: the master's shape,
 /// the pricers, and the pool of every schedule generated.
 struct Engine<'a, 'p> {
@@ -587,6 +649,8 @@ struct Engine<'a, 'p> {
     t0: Instant,
     /// When the last progress line was written (seconds since the start).
     last_progress: f64,
+    /// Weight of the stability centre in the duals pricing sees first (0: no smoothing).
+    smoothing: f64,
 }
 
 impl<'a, 'p> Engine<'a, 'p> {
@@ -602,6 +666,7 @@ impl<'a, 'p> Engine<'a, 'p> {
             seen: BTreeSet::new(),
             t0,
             last_progress: 0.0,
+            smoothing: SMOOTHING,
         }
     }
 
@@ -662,6 +727,80 @@ impl<'a, 'p> Engine<'a, 'p> {
         new
     }
 
+    /// Price every employee at `duals`: labeling first, every employee in parallel (pure
+    /// Rust, nothing shared); the MILP then prices, one at a time, whoever labeling could
+    /// not decide. Stops pricing (sum of reduced costs −∞) when `until` passes.
+    fn price_round(
+        &mut self,
+        duals: &Duals,
+        restrict: &[Restrict],
+        effort: Effort,
+        until: Instant,
+        out: &mut Decomposition,
+    ) -> Result<PricedRound, DecomposeError> {
+        let shape = self.shape;
+        let dual = |a: Assignment| shape.dual_of(&duals.coupling, a);
+        let labeled: Vec<Option<Pricing>> = self
+            .pricers
+            .par_iter()
+            .map(|pr| {
+                let mu = duals.convexity[pr.employee.ix()];
+                let r = &restrict[pr.employee.ix()];
+                let keep = COLUMNS_PER_PRICING;
+                pr.price_by_labeling(&dual, mu, keep, r, effort, Some(until))
+            })
+            .collect();
+        let mut round = PricedRound {
+            columns: Vec::new(),
+            reduced_costs: 0.0,
+            exact: true,
+        };
+        for (pr, by_labels) in self.pricers.iter().zip(labeled) {
+            let pricing = match by_labels {
+                Some(pricing) => {
+                    out.labeling_pricings += 1;
+                    pricing
+                }
+                None => {
+                    let left = until
+                        .saturating_duration_since(Instant::now())
+                        .as_secs_f64();
+                    if left <= 0.0 {
+                        round.exact = false;
+                        round.reduced_costs = f64::NEG_INFINITY;
+                        break;
+                    }
+                    self.pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
+                    out.milp_pricings += 1;
+                    let mu = duals.convexity[pr.employee.ix()];
+                    let r = &restrict[pr.employee.ix()];
+                    pr.price(&dual, mu, r, &self.pricing_cfg)?
+                }
+            };
+            match pricing {
+                Pricing::Columns(list) => {
+                    let best = &list[0];
+                    round.exact &= best.reduced_cost_bound >= best.reduced_cost - 1e-6;
+                    round.reduced_costs += best.reduced_cost_bound.min(0.0);
+                    round.columns.extend(list.into_iter().map(|c| {
+                        let column = Column {
+                            employee: pr.employee,
+                            slots: c.slots,
+                            cost: c.cost,
+                        };
+                        (column, c.reduced_cost)
+                    }));
+                }
+                Pricing::NoneNegative { bound } => round.reduced_costs += bound,
+                Pricing::Unknown { bound } => {
+                    round.exact = false;
+                    round.reduced_costs += bound;
+                }
+            }
+        }
+        Ok(round)
+    }
+
     /// Column generation on `master` under per-employee `restrict`ions until it converges,
     /// `deadline` (seconds since the start) passes, or — with `prune_at = (incumbent,
     /// integral costs)` — the Lagrangian bound shows the node cannot beat the incumbent.
@@ -687,6 +826,8 @@ impl<'a, 'p> Engine<'a, 'p> {
             solution: None,
         };
         let mut since_exact = 0;
+        // The duals of the best Lagrangian bound so far (Wentges' stability centre).
+        let mut center: Option<Center> = None;
         loop {
             let left = deadline - self.elapsed();
             if left <= 0.0 {
@@ -714,75 +855,72 @@ impl<'a, 'p> Engine<'a, 'p> {
             out.master_seconds += tm.elapsed().as_secs_f64();
             out.rounds += 1;
             let tp = Instant::now();
-            let mut lagrangian = sol.objective;
-            let mut added = 0;
-            let mut exact = true;
-            let shape = self.shape;
-            let dual = |a: Assignment| shape.dual_of(&sol.coupling_duals, a);
-            // Labeling first, every employee in parallel (pure Rust, nothing shared); the MILP
-            // then prices, one at a time, whoever labeling could not decide.
-            let until = Some(self.instant_at(deadline));
-            let labeled: Vec<Option<Pricing>> = self
-                .pricers
-                .par_iter()
-                .map(|pr| {
-                    let mu = sol.convexity_duals[pr.employee.ix()];
-                    let r = &restrict[pr.employee.ix()];
-                    let keep = COLUMNS_PER_PRICING;
-                    pr.price_by_labeling(&dual, mu, keep, r, round_effort, until)
-                })
-                .collect();
-            let mut fresh = Vec::new();
-            for (pr, by_labels) in self.pricers.iter().zip(labeled) {
-                let pricing = match by_labels {
-                    Some(pricing) => {
-                        out.labeling_pricings += 1;
-                        pricing
+            let z = sol.objective;
+            let until = self.instant_at(deadline);
+            // Wentges smoothing: price first at the duals between the stability centre and
+            // the master's; keep what prices negative at the master's duals. A mis-price (no
+            // such schedule) prices again at the master's own duals, so convergence is
+            // decided there only.
+            let mut priced = None;
+            // Smoothing starts once no artificial is left in the master: before, the duals
+            // are the artificials' prices and a centre among them holds pricing back.
+            if sol.artificial > 1e-6 {
+                center = None;
+            }
+            if let Some(c) = center.as_ref().filter(|_| self.smoothing > 0.0) {
+                let sep = c.duals.mix(self.smoothing, &sol);
+                let round = self.price_round(&sep, restrict, round_effort, until, out)?;
+                // The master's dual objective is concave in the duals: the centre's and this
+                // master's objectives mixed bound it from below at `sep`.
+                let value = self.smoothing * c.value + (1.0 - self.smoothing) * z;
+                let at_sep = value + round.reduced_costs;
+                node.bound = node.bound.max(at_sep);
+                if at_sep > c.lagrangian {
+                    center = Some(Center {
+                        duals: sep,
+                        value,
+                        lagrangian: at_sep,
+                    });
+                }
+                let mut added = 0;
+                for (col, _) in round.columns {
+                    if sol.reduced_cost(self.shape, &col) < ENTER && self.add(master, col) {
+                        added += 1;
                     }
-                    None => {
-                        let left = deadline - self.elapsed();
-                        if left <= 0.0 {
-                            exact = false;
-                            lagrangian = f64::NEG_INFINITY;
-                            break;
+                }
+                if added == 0 {
+                    out.mispricings += 1;
+                } else {
+                    priced = Some(added);
+                }
+            }
+            let (added, exact) = match priced {
+                Some(added) => (added, false),
+                None => {
+                    let own = Duals::of(&sol);
+                    let round = self.price_round(&own, restrict, round_effort, until, out)?;
+                    let lagrangian = z + round.reduced_costs;
+                    node.bound = node.bound.max(lagrangian);
+                    let clean = sol.artificial <= 1e-6;
+                    if clean && center.as_ref().is_none_or(|c| lagrangian > c.lagrangian) {
+                        center = Some(Center {
+                            duals: own,
+                            value: z,
+                            lagrangian,
+                        });
+                    }
+                    // A schedule already in the master prices at its LP reduced cost (≥ 0 up
+                    // to round-off): it is not a new column, and the round may still converge.
+                    let mut added = 0;
+                    for (col, rc) in round.columns {
+                        if rc < ENTER && self.add(master, col) {
+                            added += 1;
                         }
-                        self.pricing_cfg.time_limit_seconds = left.min(PRICING_SECONDS);
-                        out.milp_pricings += 1;
-                        let mu = sol.convexity_duals[pr.employee.ix()];
-                        let r = &restrict[pr.employee.ix()];
-                        pr.price(&dual, mu, r, &self.pricing_cfg)?
                     }
-                };
-                match pricing {
-                    Pricing::Columns(list) => {
-                        let best = &list[0];
-                        exact &= best.reduced_cost_bound >= best.reduced_cost - 1e-6;
-                        lagrangian += best.reduced_cost_bound.min(0.0);
-                        // A schedule already in the master prices at its LP reduced cost (≥ 0
-                        // up to round-off): it is not a new column, and the round may still
-                        // converge.
-                        fresh.extend(list.into_iter().filter(|c| c.reduced_cost < ENTER).map(
-                            |c| Column {
-                                employee: pr.employee,
-                                slots: c.slots,
-                                cost: c.cost,
-                            },
-                        ));
-                    }
-                    Pricing::NoneNegative { bound } => lagrangian += bound,
-                    Pricing::Unknown { bound } => {
-                        exact = false;
-                        lagrangian += bound;
-                    }
+                    (added, round.exact)
                 }
-            }
-            for c in fresh {
-                if self.add(master, c) {
-                    added += 1;
-                }
-            }
+            };
             out.pricing_seconds += tp.elapsed().as_secs_f64();
-            node.bound = node.bound.max(lagrangian);
             self.progress(
                 out,
                 master.columns.len(),
@@ -805,7 +943,8 @@ impl<'a, 'p> Engine<'a, 'p> {
             // rounds, and the Lagrangian bound took 30 more rounds (7 s) to prove it: with the floor
             // 14 is proven in 4 of 4 runs (39–46 s), without it in none. The degenerate rounds
             // it saves also add columns: on Instance10 the root dive without the floor found the
-            // optimum 4631 (proven at 17 s), with it 4632 (bound 4631, not proven).
+            // optimum 4631 (proven at 17 s), with it 4632 (bound 4631, not proven) until dual
+            // smoothing (proven at 23 s).
             // The floor bounds the LP without artificials, so it says nothing while some are
             // in the master.
             let artificial = sol.artificial > 1e-6;
