@@ -852,6 +852,7 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
+    use crate::decompose::master::Simplex;
     use crate::decompose::Parts;
     use crate::domain::Strategy;
     use crate::scoring::{FallbackScorer, PairScores};
@@ -1061,22 +1062,23 @@ mod tests {
         Some(p)
     }
 
-    /// Curtois Instance3 (20 employees, 14 days; its root LP puts a fractional number of
-    /// people on a shift): with every activity branch kept, branch-and-price takes some,
-    /// completes and proves the published optimum, 1001; the checker accepts the roster.
+    /// Curtois Instance1 (8 employees, 14 days; its root LP puts a fractional number of
+    /// people on a shift): branch-and-price takes activity branches, completes and proves
+    /// the published optimum, 607; the checker accepts the roster. (Instance3 served until
+    /// the root's primal simplex: its root vertex now needs no activity branch.)
     #[test]
-    fn branch_and_price_with_activity_branches_proves_curtois_instance3() {
-        let Some(p) = curtois("Instance3") else {
+    fn branch_and_price_with_activity_branches_proves_curtois_instance1() {
+        let Some(p) = curtois("Instance1") else {
             return;
         };
         ACTIVITY_BRANCHES.with(|n| n.set(0));
         let d = super::super::solve(&p, &FallbackScorer, 120.0).unwrap();
         assert_eq!(d.open_nodes, 0, "the search did not complete");
         assert!(d.proven_optimal(), "{:?}", (d.bound, d.objective));
-        assert_eq!(d.objective, Some(1001.0));
+        assert_eq!(d.objective, Some(607.0));
         let report = crate::check::check(&p, d.roster.as_ref().unwrap(), &FallbackScorer);
         assert!(report.feasible);
-        assert_eq!(report.objective, 1001.0);
+        assert_eq!(report.objective, 607.0);
         assert!(
             ACTIVITY_BRANCHES.with(Cell::get) > 0,
             "no activity branch was taken"
@@ -1155,7 +1157,7 @@ mod tests {
             with_root(&p, |engine, master, _, out| {
                 let none = Incumbent::default();
                 let floor = out.bound;
-                for i in 0..2 {
+                for i in 0..p.employees.len() as u32 {
                     let employee = EmployeeIdx(i);
                     let slot = engine.pricers[i as usize].slots()[0];
                     for works in [true, false] {
@@ -1252,6 +1254,52 @@ mod tests {
             }
         }
         assert!(mispriced[1] > 0 && mispriced[2] > 0, "{mispriced:?}");
+    }
+
+    /// The master re-solves with primal simplex once columns join a solved basis and with
+    /// dual simplex once bounds change (closed columns), and either way it reaches the LP
+    /// optimum of the same columns in a master built afresh.
+    #[test]
+    fn warm_master_solves_match_a_master_built_afresh() {
+        for (e, days, seed) in [(4, 7, 7), (5, 7, 3), (4, 8, 23)] {
+            let p = instance(e, days, seed);
+            with_root(&p, |engine, master, root, _| {
+                let afresh = |columns: &[Column]| {
+                    let mut m = MasterLp::new(engine.shape, &p.config);
+                    assert_eq!(m.next_simplex(), Simplex::Dual);
+                    columns.iter().for_each(|c| m.add(c.clone()));
+                    m.solve(60.0).expect("master LP solves").objective
+                };
+                let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+                let columns = master.columns.clone();
+                assert!(close(root.objective, afresh(&columns)), "seed {seed}");
+
+                // Half the columns solved, then the rest added: primal simplex.
+                let mut warm = MasterLp::new(engine.shape, &p.config);
+                let (first, rest) = columns.split_at(columns.len() / 2);
+                first.iter().for_each(|c| warm.add(c.clone()));
+                let half = warm.solve(60.0).expect("master LP solves").objective;
+                assert!(close(half, afresh(first)), "seed {seed}: {half}");
+                rest.iter().for_each(|c| warm.add(c.clone()));
+                assert_eq!(warm.next_simplex(), Simplex::Primal);
+                let all = warm.solve(60.0).expect("master LP solves").objective;
+                assert!(close(all, root.objective), "seed {seed}: {all}");
+
+                // A slot the root's solution works, forbidden to its employee: dual simplex.
+                let used = (0..columns.len())
+                    .find(|&i| root.values[i] > 1e-6 && !columns[i].slots.is_empty())
+                    .expect("the root works some slot");
+                let (employee, slot) = (columns[used].employee, columns[used].slots[0]);
+                let allowed = |c: &Column| !(c.employee == employee && c.slots.contains(&slot));
+                warm.restrict(&allowed);
+                assert_eq!(warm.next_simplex(), Simplex::Dual);
+                let child = warm.solve(60.0).expect("master LP solves").objective;
+                let kept: Vec<Column> = columns.iter().filter(|c| allowed(c)).cloned().collect();
+                assert!(kept.len() < columns.len());
+                assert!(close(child, afresh(&kept)), "seed {seed}: {child}");
+                assert!(child >= all - 1e-6 * all.abs().max(1.0));
+            });
+        }
     }
 
     /// Dives from the converged root of small soft-cover rosters, plain and backtracking, end
