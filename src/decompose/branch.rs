@@ -1148,7 +1148,7 @@ mod tests {
     /// node's LP optimum: on children fixing one slot of an employee, the LP with the root's
     /// bound as floor equals the LP proven without one. A floor above the optimum (not a
     /// bound: no caller passes one) shows the rule at work: it stops some child's column
-    /// generation above its optimum.
+    /// generation above its optimum, after one master solve and no pricing.
     #[test]
     fn a_met_floor_ends_column_generation_at_the_node_optimum() {
         let mut stopped_early = 0;
@@ -1167,8 +1167,11 @@ mod tests {
                             subject,
                             works,
                         }];
+                        // The node's LP under `floor`, with the master solves and pricing
+                        // problems it took.
                         let mut lp_under = |floor: f64| {
-                            column_generation_under(
+                            let (rounds, pricings) = (out.rounds, out.labeling_pricings);
+                            let lp = column_generation_under(
                                 engine,
                                 master,
                                 &child,
@@ -1178,11 +1181,19 @@ mod tests {
                                 Effort::Exact,
                                 out,
                             )
-                            .unwrap()
+                            .unwrap();
+                            (lp, out.rounds - rounds, out.labeling_pricings - pricings)
                         };
-                        let too_high = lp_under(f64::INFINITY);
-                        let with_floor = lp_under(floor);
-                        let proven = lp_under(f64::NEG_INFINITY);
+                        let (too_high, solves, pricings) = lp_under(f64::INFINITY);
+                        // A met floor ends on the master solve that meets it, before
+                        // pricing: every employee priced after each solve but the last (the
+                        // first ones may need pricing to drive the artificials out).
+                        if too_high.end == NodeEnd::Converged {
+                            let n = p.employees.len();
+                            assert_eq!(pricings, (solves - 1) * n, "seed {seed}, {i}, {works}");
+                        }
+                        let with_floor = lp_under(floor).0;
+                        let proven = lp_under(f64::NEG_INFINITY).0;
                         assert_eq!(with_floor.end, proven.end, "seed {seed}, {i}, {works}");
                         if proven.end != NodeEnd::Converged {
                             continue;

@@ -329,8 +329,17 @@ fn bounds(lo: f64, hi: f64) -> (Bound<f64>, Bound<f64>) {
     (b(lo), b(hi))
 }
 
+/// Options of every solve of a master model, `time_limit` seconds from now.
 fn configure(model: &mut Model, cfg: &SolverConfig, time_limit: f64) {
     model.make_quiet();
+    // HiGHS 1.x compares `time_limit` with the run time accumulated over every `run` of the
+    // same object (HiGHS issues #1331, #1477): the master, alive for the whole search, hit
+    // it long before its deadline (Curtois 12's dive: 11 re-solves stopped at ReachedTimeLimit
+    // and rebuilt from scratch in 60 s). Zeroing the clocks makes the limit this solve's own.
+    // SAFETY: the pointer is the live HiGHS object `model` owns; the call only resets timers.
+    unsafe {
+        highs_sys::Highs_zeroAllClocks(model.as_mut_ptr());
+    }
     model.set_option("time_limit", time_limit.max(0.01));
     model.set_option("random_seed", (cfg.seed % (i32::MAX as u64)) as i32);
     let _ = model.try_set_option("threads", cfg.threads as i32);
@@ -362,6 +371,8 @@ pub struct MasterLp<'s> {
     /// Whether the model's basis is optimal but for columns added since: then primal
     /// simplex re-solves it.
     basis_primal_feasible: bool,
+    /// Times the HiGHS model was built afresh after a failed solve.
+    rebuilds: usize,
 }
 
 /// A copy of a coupling row's schedule part, `Σ λ·a − t = 0`, whose free column `t` takes
@@ -428,7 +439,13 @@ impl<'s> MasterLp<'s> {
             ncols: shape.cols.len() + shape.artificials(),
             cfg: cfg.clone(),
             basis_primal_feasible: false,
+            rebuilds: 0,
         }
+    }
+
+    /// Times the HiGHS model was built afresh after a failed solve (each loses the basis).
+    pub fn rebuilds(&self) -> usize {
+        self.rebuilds
     }
 
     /// The activity `Σ λ·a` of the schedule columns in each coupling row at `values`.
@@ -596,6 +613,7 @@ impl<'s> MasterLp<'s> {
     }
 
     fn try_solve(&mut self, time_limit: f64) -> Option<MasterSolution> {
+        let t0 = std::time::Instant::now();
         let mut model = self.take_model();
         configure(&mut model, &self.cfg, time_limit);
         // Columns added to an optimal basis leave it primal feasible: primal simplex goes on
@@ -639,6 +657,12 @@ impl<'s> MasterLp<'s> {
         if result.is_none() {
             tracing::debug!(?status, "master LP not optimal");
         }
+        tracing::trace!(
+            seconds = t0.elapsed().as_secs_f64(),
+            iterations = solved.simplex_iteration_count(),
+            columns = self.columns.len(),
+            "master LP solve"
+        );
         self.basis_primal_feasible = result.is_some();
         self.solved = Some(solved);
         result
@@ -646,6 +670,7 @@ impl<'s> MasterLp<'s> {
 
     /// A fresh HiGHS model with the same columns and open/closed bounds (no basis).
     fn rebuild(&mut self) {
+        self.rebuilds += 1;
         let (pb, coupling, convexity) = self.shape.build(false);
         let mut model = pb.optimise(Sense::Minimise);
         self.ncols = self.shape.cols.len() + self.shape.artificials();
@@ -777,6 +802,48 @@ mod tests {
             }
         }
         MasterShape::from_compact(&m, own_cols, own_rows)
+    }
+
+    /// HiGHS's time limit counts the run time of every solve of the same object: a master
+    /// alive longer than one solve's limit must still solve within that limit, warm (no
+    /// rebuild from scratch).
+    #[test]
+    fn a_long_lived_master_keeps_each_solves_own_time_limit() {
+        let p = problem(1, false);
+        let score = |_: EmployeeIdx, _: crate::domain::SlotIdx| 0.25;
+        let all: Vec<EmployeeIdx> = (0..p.employees.len() as u32).map(EmployeeIdx).collect();
+        let shape = shape_over(ModelIr::new(&p, all, &score, BuildMode::Normal));
+        let mut master = MasterLp::new(&shape, &p.config);
+        for e in 0..p.employees.len() as u32 {
+            for day in 0..3u32 {
+                let slots: Vec<SlotIdx> = p
+                    .slots
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.day.rem_euclid(3) as u32 == day)
+                    .map(|(i, _)| SlotIdx(i as u32))
+                    .take(4)
+                    .collect();
+                master.add(Column {
+                    employee: EmployeeIdx(e),
+                    slots,
+                    cost: 1.0 + day as f64,
+                });
+            }
+        }
+        // Solves with a limit of 0.2 s each until the object has run for three times that.
+        let t0 = std::time::Instant::now();
+        let mut solves = 0;
+        while t0.elapsed().as_secs_f64() < 0.6 && solves < 200_000 {
+            // One schedule closed in turn: every solve pivots.
+            let closed = solves % master.columns.len();
+            let (e, cost) = ((closed / 3) as u32, 1.0 + (closed % 3) as f64);
+            master.restrict(&|c: &Column| !(c.employee.0 == e && c.cost == cost));
+            assert!(master.solve(0.2).is_some(), "solve {solves}");
+            solves += 1;
+        }
+        assert!(t0.elapsed().as_secs_f64() >= 0.6, "{solves} solves");
+        assert_eq!(master.rebuilds(), 0, "{solves} solves");
     }
 
     /// The master reads only the coupling rows: built over the bare `x` columns they are

@@ -854,6 +854,20 @@ impl<'a, 'p> Engine<'a, 'p> {
             };
             out.master_seconds += tm.elapsed().as_secs_f64();
             out.rounds += 1;
+            // The floor bounds the LP without artificials (it says nothing while some are in
+            // the master): once the restricted master meets it, the master is LP-optimal
+            // and no pricing round is needed to say so. Most dive steps on a degenerate LP
+            // end here: on Curtois Instance12 every step fixing an employee whose schedule the
+            // LP already chose whole otherwise spent a round (0.7 s of 60 employees) pricing
+            // nothing.
+            let artificial = sol.artificial > 1e-6;
+            let tolerance = 1e-6 * sol.objective.abs().max(1.0);
+            if !artificial && floor >= sol.objective - tolerance {
+                node.bound = node.bound.max(sol.objective);
+                node.solution = Some(sol);
+                node.end = NodeEnd::Converged;
+                return Ok(node);
+            }
             let tp = Instant::now();
             let z = sol.objective;
             let until = self.instant_at(deadline);
@@ -935,22 +949,17 @@ impl<'a, 'p> Engine<'a, 'p> {
                 added,
                 "column generation"
             );
-            // Converged: no new column with proven pricing, or the Lagrangian bound or the
-            // floor has met the master objective (then the restricted master is already
-            // LP-optimal; what pricing still returns are degenerate columns of round-off
-            // reduced cost). The floor ends most of a dive step on a degenerate LP: on Curtois
-            // Instance14 the master is back at the root's 1278 after a fix within a few
-            // rounds, and the Lagrangian bound took 30 more rounds (7 s) to prove it: with the floor
-            // 14 is proven in 4 of 4 runs (39–46 s), without it in none. The degenerate rounds
-            // it saves also add columns: on Instance10 the root dive without the floor found the
-            // optimum 4631 (proven at 17 s), with it 4632 (bound 4631, not proven) until dual
-            // smoothing (proven at 23 s).
-            // The floor bounds the LP without artificials, so it says nothing while some are
-            // in the master.
-            let artificial = sol.artificial > 1e-6;
-            let tolerance = 1e-6 * sol.objective.abs().max(1.0);
-            let met = node.bound >= sol.objective - tolerance
-                || (!artificial && floor >= sol.objective - tolerance);
+            // Converged: no new column with proven pricing, or the Lagrangian bound has met
+            // the master objective (then the restricted master is already LP-optimal; what
+            // pricing still returns are degenerate columns of round-off reduced cost). The
+            // floor (checked before pricing, above) ends most of a dive step on a degenerate
+            // LP: on Curtois Instance14 the master is back at the root's 1278 after a fix
+            // within a few rounds, and the Lagrangian bound took 30 more rounds (7 s) to prove
+            // it: with the floor 14 is proven in 4 of 4 runs (39–46 s), without it in none.
+            // The degenerate rounds it saves also add columns: on Instance10 the root dive
+            // without the floor found the optimum 4631 (proven at 17 s), with it 4632 (bound
+            // 4631, not proven) until dual smoothing (proven at 23 s).
+            let met = node.bound >= sol.objective - tolerance;
             let converged = (added == 0 && (exact || effort == Effort::Heuristic)) || met;
             node.solution = Some(sol);
             if converged {
