@@ -75,12 +75,14 @@ const ROOT_DESCENT_SHARE: f64 = 0.5;
 /// 16, which branch-and-price proves, are at most 1,120).
 const EARLY_ROOT_DESCENT_SHARE: f64 = 0.1;
 const EARLY_REPAIR_MIN_EMPLOYEE_DAYS: usize = 1200;
-/// From this many employees an early root's repair gets the late root's share too: a dive
-/// fixes one or two employees per step at 0.3–1.1 s a master re-solve, and on Curtois 12 (60
-/// employees; 11, 14, 16, 17, which branch-and-price proves, have at most 50) it had 20–45
-/// steps left to go at the limit, where 24 s of best responses took the repaired rounding
-/// from 5089 (6 s) to 4684.
+/// From this many employees an early root's repair gets [`LONG_DIVE_DESCENT_SHARE`] of the
+/// time left: a dive fixes one or two employees per step at 0.3–1.1 s a master re-solve, and
+/// on Curtois 12 (60 employees; 11, 14, 16, 17, which branch-and-price proves, have at most
+/// 50) it had 20–45 steps left to go at the limit. Best responses from the root's rounding
+/// instead, one 60 s run each: 5089 after 6 s, 4788 after half the time left (2 of 2 runs),
+/// 4591 and 4682 after 85 % of it.
 const LONG_DIVE_EMPLOYEES: usize = 60;
+const LONG_DIVE_DESCENT_SHARE: f64 = 0.8;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
 const STALL_PER_EMPLOYEE: usize = 4;
@@ -353,15 +355,19 @@ pub fn solve_from(
     // the limit (without it a root converged just before the late mark left Curtois 14 at
     // 1783 instead of 1387). Below that size the proofs keep last stop's path; Curtois 7 is
     // unproven in some runs with or without the repair (timing). With many employees the
-    // dive cannot finish in time either: the repair gets the late root's share.
+    // dive cannot finish in time either, and the repair gets most of the time left.
+    let long_dive = n >= LONG_DIVE_EMPLOYEES;
     let late = out.root_status != RootStatus::Converged
         || engine.elapsed() > time_limit * LATE_ROOT_SHARE
-        || n >= LONG_DIVE_EMPLOYEES;
+        || long_dive;
     let large = n * p.horizon.days as usize > EARLY_REPAIR_MIN_EMPLOYEE_DAYS;
     if let (Some(sol), true) = (&root.solution, late || large) {
         let rounded = heaviest_roster(&master, &sol.values);
         let now = engine.elapsed();
         let until = match late {
+            true if long_dive && out.root_status == RootStatus::Converged => {
+                now + (time_limit - now) * LONG_DIVE_DESCENT_SHARE
+            }
             true => now + (time_limit - now) * ROOT_DESCENT_SHARE,
             false => now + time_limit * EARLY_ROOT_DESCENT_SHARE,
         };
