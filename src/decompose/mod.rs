@@ -356,21 +356,11 @@ pub fn solve_from(
     // 1783 instead of 1387). Below that size the proofs keep last stop's path; Curtois 7 is
     // unproven in some runs with or without the repair (timing). With many employees the
     // dive cannot finish in time either, and the repair gets most of the time left.
-    let long_dive = n >= LONG_DIVE_EMPLOYEES;
-    let late = out.root_status != RootStatus::Converged
-        || engine.elapsed() > time_limit * LATE_ROOT_SHARE
-        || long_dive;
-    let large = n * p.horizon.days as usize > EARLY_REPAIR_MIN_EMPLOYEE_DAYS;
-    if let (Some(sol), true) = (&root.solution, late || large) {
+    let employee_days = n * p.horizon.days as usize;
+    let now = engine.elapsed();
+    let repair = repair_until(out.root_status, now, time_limit, n, employee_days);
+    if let (Some(sol), Some(until)) = (&root.solution, repair) {
         let rounded = heaviest_roster(&master, &sol.values);
-        let now = engine.elapsed();
-        let until = match late {
-            true if long_dive && out.root_status == RootStatus::Converged => {
-                now + (time_limit - now) * LONG_DIVE_DESCENT_SHARE
-            }
-            true => now + (time_limit - now) * ROOT_DESCENT_SHARE,
-            false => now + time_limit * EARLY_ROOT_DESCENT_SHARE,
-        };
         descent::improve(
             &engine,
             &mut out,
@@ -451,6 +441,29 @@ pub fn solve_from(
         out.roster = Some(roster);
     }
     Ok(out)
+}
+
+/// Until when (seconds since the start) best responses repair the root LP's rounding, if at
+/// all, for a root that ended with `status` at `now` on a roster of `employees` and
+/// `employee_days`.
+fn repair_until(
+    status: RootStatus,
+    now: f64,
+    time_limit: f64,
+    employees: usize,
+    employee_days: usize,
+) -> Option<f64> {
+    let converged = status == RootStatus::Converged;
+    let left = time_limit - now;
+    if converged && employees >= LONG_DIVE_EMPLOYEES {
+        Some(now + left * LONG_DIVE_DESCENT_SHARE)
+    } else if !converged || now > time_limit * LATE_ROOT_SHARE {
+        Some(now + left * ROOT_DESCENT_SHARE)
+    } else if employee_days > EARLY_REPAIR_MIN_EMPLOYEE_DAYS {
+        Some(now + time_limit * EARLY_ROOT_DESCENT_SHARE)
+    } else {
+        None
+    }
 }
 
 /// What every search of the decomposition starts from: the master's shape (the coupling
@@ -995,6 +1008,41 @@ impl<'a, 'p> Engine<'a, 'p> {
                 if bound_proves(node.bound, incumbent, integral) {
                     node.end = NodeEnd::Pruned;
                     return Ok(node);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The repair of the root's rounding: none on small rosters with an early root (the
+    /// proof needs the time), a tenth of the limit on large ones, half the time left after a
+    /// late or unconverged root, and most of it on rosters of many employees, whose dive
+    /// cannot finish.
+    #[test]
+    fn the_root_repair_gets_the_time_the_dive_cannot_use() {
+        let converged = RootStatus::Converged;
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+        // Curtois 7 (20 × 28) and 14 (32 × 42), roots at 2 s and 10 s of 60.
+        assert_eq!(repair_until(converged, 2.0, 60.0, 20, 560), None);
+        assert!(close(repair_until(converged, 10.0, 60.0, 32, 1344), 16.0));
+        // A late root (after 40 % of the limit) and one the limit stopped.
+        assert!(close(repair_until(converged, 30.0, 60.0, 32, 1344), 45.0));
+        let stopped = RootStatus::TimeLimit;
+        assert!(close(repair_until(stopped, 45.0, 60.0, 45, 1890), 52.5));
+        // Curtois 12 (60 × 28), root at 17 s; 13 (120 × 28) unconverged keeps half.
+        assert!(close(repair_until(converged, 17.0, 60.0, 60, 1680), 51.4));
+        assert!(close(repair_until(stopped, 45.0, 60.0, 120, 3360), 52.5));
+        // Every repair ends within the limit.
+        for status in [converged, stopped] {
+            for now in [0.0, 10.0, 30.0, 59.0] {
+                for (e, days) in [(10, 28), (40, 28), (60, 28), (150, 364)] {
+                    if let Some(until) = repair_until(status, now, 60.0, e, e * days) {
+                        assert!((now..=60.0).contains(&until), "{status:?} {now} {e}");
+                    }
                 }
             }
         }
