@@ -348,14 +348,8 @@ pub fn solve_from(
         out.columns = master.columns.len();
         return Ok(out);
     }
-    // The root LP's rounding, repaired by best responses, is a first roster. When the root
-    // converged late or not at all, branch-and-price's dive has no time to reach a good one,
-    // and the repair gets half the time left. When it converged early, branch-and-price
-    // needs the time for its proof: the repair runs only on large rosters, for a tenth of
-    // the limit (without it a root converged just before the late mark left Curtois 14 at
-    // 1783 instead of 1387). Below that size the proofs keep last stop's path; Curtois 7 is
-    // unproven in some runs with or without the repair (timing). With many employees the
-    // dive cannot finish in time either, and the repair gets most of the time left.
+    // The root LP's rounding, repaired by best responses, is a first roster (for as long as
+    // `repair_until` says).
     let employee_days = n * p.horizon.days as usize;
     let now = engine.elapsed();
     let repair = repair_until(out.root_status, now, time_limit, n, employee_days);
@@ -446,6 +440,15 @@ pub fn solve_from(
 /// Until when (seconds since the start) best responses repair the root LP's rounding, if at
 /// all, for a root that ended with `status` at `now` on a roster of `employees` and
 /// `employee_days`.
+///
+/// With many employees ([`LONG_DIVE_EMPLOYEES`]) and a converged root, the dive cannot finish
+/// in time: the repair gets most of the time left. When the root converged late or not at
+/// all, branch-and-price's dive has no time to reach a good roster either, and the repair
+/// gets half the time left. When it converged early, branch-and-price needs the time for its
+/// proof: the repair runs only on large rosters, for a tenth of the limit (without it a root
+/// converged just before the late mark left Curtois 14 at 1783 instead of 1387). Below that
+/// size the proofs keep the earlier path; Curtois 7 is unproven in some runs with or without
+/// the repair (timing).
 fn repair_until(
     status: RootStatus,
     now: f64,
