@@ -129,3 +129,18 @@ pub fn generated_request(
     req["constraintList"] = rules;
     req
 }
+
+/// A Curtois & Qu instance read from `../shared/benchmarks` (or `ROSTER_BENCHMARKS`), one
+/// HiGHS thread; `None`, with a note on stderr, when the benchmark folder is missing.
+pub fn curtois(name: &str) -> Option<Problem> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks");
+    let root = std::env::var_os("ROSTER_BENCHMARKS").map_or(root, std::path::PathBuf::from);
+    let Ok(text) = std::fs::read_to_string(root.join(format!("curtois/{name}.txt"))) else {
+        eprintln!("skipped: the Curtois benchmark folder is missing (ROSTER_BENCHMARKS)");
+        return None;
+    };
+    let inst = crate::import::parse_curtois(&text).unwrap();
+    let mut p = crate::input::request_from_value(&inst.to_request(name)).unwrap();
+    p.config.threads = 1;
+    Some(p)
+}

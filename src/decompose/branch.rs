@@ -1049,18 +1049,7 @@ mod tests {
 
     /// Curtois instance `name` from the shared benchmarks (or `ROSTER_BENCHMARKS`), on one
     /// HiGHS thread; `None`, said on stderr, when the folder is missing.
-    fn curtois(name: &str) -> Option<Problem> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/benchmarks");
-        let root = std::env::var_os("ROSTER_BENCHMARKS").map_or(root, std::path::PathBuf::from);
-        let Ok(text) = std::fs::read_to_string(root.join(format!("curtois/{name}.txt"))) else {
-            eprintln!("skipped: the Curtois benchmark folder is missing (ROSTER_BENCHMARKS)");
-            return None;
-        };
-        let inst = crate::import::parse_curtois(&text).unwrap();
-        let mut p = crate::input::request_from_value(&inst.to_request(name)).unwrap();
-        p.config.threads = 1;
-        Some(p)
-    }
+    use crate::testkit::curtois;
 
     /// Curtois Instance1 (8 employees, 14 days; its root LP puts a fractional number of
     /// people on a shift): branch-and-price takes activity branches, completes and proves

@@ -99,6 +99,8 @@ pub struct Labeler {
     groups: Vec<Groups>,
     /// Run lengths at or above this are all alike for every face.
     run_cap: i32,
+    /// Shift types in the problem.
+    shifts: usize,
     /// Cost of the objective's constant column (and its index), if the model has one.
     offset: Option<(usize, f64)>,
     /// Relaxable resources (bit `i`: budget `i`, bit `budgets + j`: day group `j`) that
@@ -180,18 +182,42 @@ struct Label {
 
 /// One day's labels in creation order, grouped by their states' non-monotone components so
 /// that a dominated label is dropped (or never kept).
-#[derive(Default)]
+///
+/// States are stored flat (`width` components each) and groups are found by a hash of the
+/// key without allocating it: the labeling inserts millions of labels per pricing round on
+/// the large Curtois instances, and a `Vec` per state with SipHash per lookup was a third of
+/// the pricing time (perf, Curtois 13).
 struct Layer {
-    states: Vec<Vec<i32>>,
+    width: usize,
+    /// `width` components per label.
+    states: Vec<i32>,
     labels: Vec<Label>,
     alive: Vec<bool>,
     /// Labels (indices) by the state with its monotone components zeroed.
-    groups: IndexMap<Vec<i32>, Vec<u32>>,
-    /// Labels alive.
+    groups: IndexMap<Box<[i32]>, Vec<u32>, rustc_hash::FxBuildHasher>,
+    /// Live labels.
     live: usize,
+    /// Scratch: the key of the state being inserted.
+    key: Vec<i32>,
 }
 
 impl Layer {
+    fn new(width: usize) -> Self {
+        Layer {
+            width,
+            states: Vec::new(),
+            labels: Vec::new(),
+            alive: Vec::new(),
+            groups: IndexMap::default(),
+            live: 0,
+            key: Vec::with_capacity(width),
+        }
+    }
+
+    fn state(&self, i: usize) -> &[i32] {
+        &self.states[i * self.width..(i + 1) * self.width]
+    }
+
     /// Keep `label` at `state` unless a label of the same group dominates it; drop the labels
     /// it dominates.
     fn insert(&mut self, state: &[i32], label: Label, mono: &[usize], dominance: Dominance) {
@@ -199,32 +225,35 @@ impl Layer {
         let dominates = |a: &[i32], ca: f64, b: &[i32], cb: f64| {
             ca <= cb && (by_cost_only || mono.iter().all(|&k| a[k] <= b[k]))
         };
-        let mut key = state.to_vec();
+        self.key.clear();
+        self.key.extend_from_slice(state);
         for &k in mono {
-            key[k] = 0;
+            self.key[k] = 0;
         }
+        let width = self.width;
         let Layer {
             states,
             labels,
             alive,
             groups,
             live,
+            key,
+            ..
         } = self;
-        let list = groups.entry(key).or_default();
-        if list.iter().any(|&i| {
-            dominates(
-                &states[i as usize],
-                labels[i as usize].cost,
-                state,
-                label.cost,
-            )
-        }) {
+        let at = |i: u32| &states[i as usize * width..(i as usize + 1) * width];
+        let list = match groups.get_index_of(key.as_slice()) {
+            Some(g) => &mut groups[g],
+            None => groups.entry(key.as_slice().into()).or_default(),
+        };
+        if list
+            .iter()
+            .any(|&i| dominates(at(i), labels[i as usize].cost, state, label.cost))
+        {
             return;
         }
         list.retain(|&i| {
-            let i = i as usize;
-            if dominates(state, label.cost, &states[i], labels[i].cost) {
-                alive[i] = false;
+            if dominates(state, label.cost, at(i), labels[i as usize].cost) {
+                alive[i as usize] = false;
                 *live -= 1;
                 false
             } else {
@@ -232,7 +261,7 @@ impl Layer {
             }
         });
         list.push(labels.len() as u32);
-        states.push(state.to_vec());
+        states.extend_from_slice(state);
         labels.push(label);
         alive.push(true);
         *live += 1;
@@ -350,6 +379,7 @@ impl Labeler {
             budgets: Vec::new(),
             groups: Vec::new(),
             run_cap: 1,
+            shifts: n_shifts,
             offset,
             needed: AtomicU64::new(0),
         };
@@ -408,6 +438,23 @@ impl Labeler {
                 let Some(last) = (0..days).rev().find(|&d| counts[d]) else {
                     return; // no day counts: a constant (broken constants are caught earlier)
                 };
+                // A shift that alone breaks a maximum (of weights that only add) is never
+                // worked on the budget's days: a forbidden shift there, not a resource.
+                // Curtois contracts say "at most 0 of shift d3" this way, and as a budget
+                // it kept d3 apart from d1 and d2 (see `shift_classes`).
+                let mut weight = weight;
+                if let (Some(m), None) = (max, min) {
+                    if constant >= 0 && weight.iter().all(|&w| w >= 0) {
+                        for (t, w) in weight.iter_mut().enumerate() {
+                            if *w > 0 && constant + *w > m {
+                                for d in (0..days).filter(|&d| counts[d]) {
+                                    self.not_on[d][t] = true;
+                                }
+                                *w = 0;
+                            }
+                        }
+                    }
+                }
                 let mut max_after = vec![0i64; days + 1];
                 for d in (0..days).rev() {
                     let here = if !counts[d] {
@@ -640,7 +687,7 @@ impl Labeler {
         let mut start = vec![0i32; width];
         start[0] = -1;
         let mono = self.monotone_components();
-        let mut layer = Layer::default();
+        let mut layer = Layer::new(width);
         layer.insert(
             &start,
             Label {
@@ -653,8 +700,9 @@ impl Labeler {
         );
         let mut layers: Vec<Vec<Label>> = Vec::with_capacity(days);
         let mut next_state = vec![0i32; width];
+        let class = self.shift_classes(relaxed);
         for d in 0..days {
-            let mut next = Layer::default();
+            let mut next = Layer::new(width);
             let forced = force.get(d).copied().flatten();
             let choices: Vec<(u16, Option<ShiftIdx>, f64)> = match (self.fixed[d], forced) {
                 (Some(t), _) => vec![(LOCKED, Some(t), 0.0)],
@@ -664,25 +712,18 @@ impl Labeler {
                     .filter(|(_, o)| o.cols.iter().any(|&(x, _)| x == c))
                     .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1))
                     .collect(),
-                (None, None) if must_work.get(d).copied().unwrap_or(false) => self.options[d]
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1))
-                    .collect(),
+                (None, None) if must_work.get(d).copied().unwrap_or(false) => {
+                    self.class_choices(d, &best[d], &class)
+                }
                 (None, None) => std::iter::once((OFF, None, 0.0))
-                    .chain(
-                        self.options[d]
-                            .iter()
-                            .enumerate()
-                            .map(|(i, o)| (i as u16, Some(o.shift), best[d][i].1)),
-                    )
+                    .chain(self.class_choices(d, &best[d], &class))
                     .collect(),
             };
             for li in 0..layer.labels.len() {
                 if !layer.alive[li] {
                     continue;
                 }
-                let (state, label) = (&layer.states[li], layer.labels[li]);
+                let (state, label) = (layer.state(li), layer.labels[li]);
                 for &(choice, shift, c) in &choices {
                     let cost = label.cost + c;
                     if cost + least_after[d + 1] >= cutoff {
@@ -691,6 +732,10 @@ impl Labeler {
                     next_state.copy_from_slice(state);
                     if !self.step(&mut next_state, d, shift, relaxed) {
                         continue;
+                    }
+                    // The state holds the shift's class: its members have the same futures.
+                    if let Some(t) = shift {
+                        next_state[0] = i32::from(class[t.ix()]) + 1;
                     }
                     if completions
                         .iter()
@@ -736,6 +781,68 @@ impl Labeler {
         } else {
             Ok(found)
         }
+    }
+
+    /// Each shift's class (its least equivalent shift) for a pass with the resources in
+    /// `relaxed` left out: shifts that no face of the pass tells apart — the same successions
+    /// forbidden before and after them, the same weight in every budget tracked — have the
+    /// same feasible completions from any state. A pass keeps one label per class and, on
+    /// each day, only the cheapest shift of a class.
+    ///
+    /// Why: contracts often list several shifts of one kind (Curtois 12: three early, three
+    /// day and three late shifts of 8 h; 13: 18 shifts in 12 classes), and without classes
+    /// every one of them multiplied both the labels and the choices per label.
+    fn shift_classes(&self, relaxed: u64) -> Vec<u16> {
+        let n = self.shifts;
+        let skip = |i: usize| i < 64 && relaxed & (1 << i) != 0;
+        let alike = |a: usize, b: usize| {
+            let succession = self.not_next.is_empty()
+                || (0..n).all(|x| {
+                    self.not_next[a][x] == self.not_next[b][x]
+                        && self.not_next[x][a] == self.not_next[x][b]
+                });
+            succession
+                && self
+                    .budgets
+                    .iter()
+                    .enumerate()
+                    .all(|(i, bu)| skip(i) || bu.weight[a] == bu.weight[b])
+        };
+        let mut class: Vec<u16> = Vec::with_capacity(n);
+        for t in 0..n {
+            let rep = (0..t).find(|&u| class[u] as usize == u && alike(u, t));
+            class.push(rep.unwrap_or(t) as u16);
+        }
+        class
+    }
+
+    /// Day `d`'s worked choices, one per shift class: the cheapest option of the class
+    /// (`best` holds each option's cheapest column; ties: the first) among the shifts that
+    /// may be worked that day.
+    fn class_choices(
+        &self,
+        d: usize,
+        best: &[Cheapest],
+        class: &[u16],
+    ) -> Vec<(u16, Option<ShiftIdx>, f64)> {
+        let mut chosen: Vec<(u16, Option<ShiftIdx>, f64)> = Vec::new();
+        let mut of_class: Vec<Option<usize>> = vec![None; self.shifts];
+        for (i, o) in self.options[d].iter().enumerate() {
+            if self.not_on[d][o.shift.ix()] {
+                continue;
+            }
+            let k = class[o.shift.ix()] as usize;
+            let cost = best[i].1;
+            match of_class[k] {
+                Some(j) if chosen[j].2 <= cost => {}
+                Some(j) => chosen[j] = (i as u16, Some(o.shift), cost),
+                None => {
+                    of_class[k] = Some(chosen.len());
+                    chosen.push((i as u16, Some(o.shift), cost));
+                }
+            }
+        }
+        chosen
     }
 
     /// A completion bound per budget that limits how many of its days are still worked
@@ -932,5 +1039,82 @@ impl Labeler {
             }
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::BuildMode;
+
+    /// The classes of each employee's labeler, as lists of shift codes.
+    fn classes(p: &Problem, e: EmployeeIdx, relaxed: u64) -> Vec<Vec<String>> {
+        let ir = ModelIr::for_employees(p, vec![e], &|_, _| 0.0, BuildMode::Normal);
+        let labeler = Labeler::new(p, e, &ir).expect("the labeling covers Curtois rules");
+        let class = labeler.shift_classes(relaxed);
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for (t, &k) in class.iter().enumerate() {
+            let code = p.shift_types[t].code.clone();
+            match class[..t].iter().position(|&c| c == k) {
+                Some(first) => {
+                    let at = out
+                        .iter()
+                        .position(|g| g[0] == p.shift_types[first].code)
+                        .expect("the class's first shift has a group");
+                    out[at].push(code);
+                }
+                None => out.push(vec![code]),
+            }
+        }
+        out
+    }
+
+    /// Curtois 12 lists three early, three day and three late shifts of 8 h with the same
+    /// successions, and one night shift: four classes, whatever is relaxed. Employee A may
+    /// work none of d3, p1 and n1 ("at most 0"): those are forbidden days, not budgets that
+    /// would split their classes. On 13 the 10- and 12-hour shifts stay apart (other hours,
+    /// other successions).
+    #[test]
+    fn shifts_no_face_tells_apart_share_a_class() {
+        let Some(p12) = crate::testkit::curtois("Instance12") else {
+            return;
+        };
+        let four: Vec<Vec<String>> = [["a1", "a2", "a3"], ["d1", "d2", "d3"], ["p1", "p2", "p3"]]
+            .iter()
+            .map(|g| g.map(String::from).to_vec())
+            .chain([vec!["n1".to_string()]])
+            .collect();
+        for relaxed in [0, u64::MAX] {
+            assert_eq!(classes(&p12, EmployeeIdx(0), relaxed), four);
+        }
+        let a = EmployeeIdx(0);
+        let ir = ModelIr::for_employees(&p12, vec![a], &|_, _| 0.0, BuildMode::Normal);
+        let labeler = Labeler::new(&p12, a, &ir).unwrap();
+        for code in ["d3", "p1", "n1"] {
+            let t = p12.shift_types.iter().position(|s| s.code == code).unwrap();
+            assert!(
+                labeler.not_on.iter().all(|day| day[t]),
+                "{code} is forbidden"
+            );
+            let alone = |b: &Budget| {
+                b.weight
+                    .iter()
+                    .enumerate()
+                    .all(|(u, &w)| (u == t) == (w > 0))
+            };
+            assert!(
+                !labeler.budgets.iter().any(alone),
+                "{code} has a budget of its own"
+            );
+        }
+        let p13 = crate::testkit::curtois("Instance13").unwrap();
+        let mut twelve: Vec<Vec<String>> = Vec::new();
+        for k in ["a", "d", "p"] {
+            twelve.push((1..=3).map(|i| format!("{k}{i}")).collect());
+            twelve.push(vec![format!("{k}4")]);
+            twelve.push(vec![format!("{k}5")]);
+        }
+        twelve.extend(["n1", "n2", "n3"].map(|n| vec![n.to_string()]));
+        assert_eq!(classes(&p13, EmployeeIdx(1), 0), twelve);
     }
 }
