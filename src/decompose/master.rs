@@ -443,6 +443,11 @@ impl<'s> MasterLp<'s> {
         }
     }
 
+    /// HiGHS's random seed for the next solves.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.cfg.seed = seed;
+    }
+
     /// Times the HiGHS model was built afresh after a failed solve (each loses the basis).
     pub fn rebuilds(&self) -> usize {
         self.rebuilds
