@@ -1322,10 +1322,7 @@ mod tests {
         for (e, days, seed) in [(4, 7, 7), (4, 8, 23), (3, 8, 42), (5, 7, 3), (5, 8, 11)] {
             let p = instance(e, days, seed);
             let optimum = compact_optimum(&p).map(|(opt, _)| opt);
-            for (k, backtracks) in [0, DIVE_BACKTRACKS, DIVE_BACKTRACKS]
-                .into_iter()
-                .enumerate()
-            {
+            for backtracks in [0, DIVE_BACKTRACKS] {
                 let (roster, report) = root_dive(&p, backtracks);
                 if let Some(opt) = optimum {
                     assert!(report.objective >= opt - 1e-6 * opt.abs().max(1.0));
@@ -1389,10 +1386,7 @@ mod tests {
         let Some(p) = curtois("Instance1") else {
             return;
         };
-        for (k, backtracks) in [0, DIVE_BACKTRACKS, DIVE_BACKTRACKS]
-            .into_iter()
-            .enumerate()
-        {
+        for backtracks in [0, DIVE_BACKTRACKS] {
             DIVE_UNDONE.with(|n| n.set(0));
             let (_, report) = root_dive(&p, backtracks);
             assert!(report.objective >= 607.0, "{}", report.objective);
