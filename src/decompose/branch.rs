@@ -1059,8 +1059,6 @@ mod tests {
         }
     }
 
-    /// Curtois instance `name` from the shared benchmarks (or `ROSTER_BENCHMARKS`), on one
-    /// HiGHS thread; `None`, said on stderr, when the folder is missing.
     use crate::testkit::curtois;
 
     /// Curtois Instance1 (8 employees, 14 days; its root LP puts a fractional number of

@@ -1047,11 +1047,15 @@ mod tests {
     use super::*;
     use crate::model::BuildMode;
 
-    /// The classes of each employee's labeler, as lists of shift codes.
-    fn classes(p: &Problem, e: EmployeeIdx, relaxed: u64) -> Vec<Vec<String>> {
+    /// Employee `e`'s labeler (zero scores).
+    fn labeler(p: &Problem, e: EmployeeIdx) -> Labeler {
         let ir = ModelIr::for_employees(p, vec![e], &|_, _| 0.0, BuildMode::Normal);
-        let labeler = Labeler::new(p, e, &ir).expect("the labeling covers Curtois rules");
-        let class = labeler.shift_classes(relaxed);
+        Labeler::new(p, e, &ir).expect("the labeling covers Curtois rules")
+    }
+
+    /// The classes of employee `e`'s labeler, as lists of shift codes.
+    fn classes(p: &Problem, e: EmployeeIdx, relaxed: u64) -> Vec<Vec<String>> {
+        let class = labeler(p, e).shift_classes(relaxed);
         let mut out: Vec<Vec<String>> = Vec::new();
         for (t, &k) in class.iter().enumerate() {
             let code = p.shift_types[t].code.clone();
@@ -1087,9 +1091,7 @@ mod tests {
         for relaxed in [0, u64::MAX] {
             assert_eq!(classes(&p12, EmployeeIdx(0), relaxed), four);
         }
-        let a = EmployeeIdx(0);
-        let ir = ModelIr::for_employees(&p12, vec![a], &|_, _| 0.0, BuildMode::Normal);
-        let labeler = Labeler::new(&p12, a, &ir).unwrap();
+        let labeler = labeler(&p12, EmployeeIdx(0));
         for code in ["d3", "p1", "n1"] {
             let t = p12.shift_types.iter().position(|s| s.code == code).unwrap();
             assert!(
