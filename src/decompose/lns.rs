@@ -15,12 +15,16 @@
 //! working on an over-covered one, with the violation's own employee. A random draw of six
 //! of thirty employees rarely holds the two or three a swap needs; a drawn one that shares
 //! the violation's days often does.
+//!
+//! Every third neighbourhood is a window of a few days instead, on which every employee is
+//! free: a trade between employees who are not both in a drawn six (an under-cover on one day
+//! moved to whoever has the slack) lies inside it.
 
 use rand::seq::index::sample;
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::branch::{column_generation_under, fix_schedule, Decision};
+use super::branch::{column_generation_under, fix_schedule, fix_schedule_outside, Decision};
 use super::master::{Column, MasterLp};
 use super::pricing::Effort;
 use super::{DecomposeError, Decomposition, Engine, Incumbent, NodeEnd};
@@ -35,6 +39,21 @@ const FREED: usize = 6;
 const STALL_ROUNDS: usize = 2;
 /// Seconds one neighbourhood may take at most (column generation and integer master).
 const NEIGHBOURHOOD_SECONDS: f64 = 3.0;
+/// Neighbourhood kinds, taken in turn: around a violation, at random, a window of days.
+const KINDS: usize = 3;
+const WINDOW_KIND: usize = 2;
+/// A window of days frees this many times the employee-days of a neighbourhood of employees.
+const WINDOW_SCALE: usize = 2;
+/// Shortest and longest window of days.
+const MIN_WINDOW: Day = 2;
+const MAX_WINDOW: Day = 7;
+
+/// Days of a window neighbourhood on a roster of `n` employees over `days`: everyone is freed
+/// on them, so it frees [`WINDOW_SCALE`] times the employee-days of [`FREED`] employees.
+fn window_days(n: usize, days: Day) -> Day {
+    let scaled = (WINDOW_SCALE * FREED * days as usize).div_ceil(n.max(1));
+    (scaled as Day).clamp(MIN_WINDOW, MAX_WINDOW)
+}
 
 /// Improve `incumbent` by neighbourhoods until `deadline` (seconds since the start).
 #[allow(clippy::too_many_arguments)]
@@ -57,6 +76,8 @@ pub(super) fn neighbourhood_search(
     // a better roster that every employee was likely freed a few times (a count, so that
     // the search ends the same way on any machine when the time limit is not what stops it).
     let stall_limit = STALL_ROUNDS * n.div_ceil(freed);
+    let days = p.horizon.days as Day;
+    let window = window_days(n, days);
     let mut stalled = 0;
     while engine.elapsed() < deadline && stalled < stall_limit {
         if incumbent.proven_by(out.bound, out.integral_costs) {
@@ -66,20 +87,29 @@ pub(super) fn neighbourhood_search(
             return Ok(());
         };
         let schedules = schedules_of(roster, n);
-        let targeted = match out.neighbourhoods % 2 {
-            0 => around_violation(p, &schedules, report, &mut rng, freed),
-            _ => None,
+        let kind = out.neighbourhoods % KINDS;
+        let decisions: Vec<Decision> = match kind {
+            WINDOW_KIND if window < days => {
+                let from = rng.random_range(0..=days - window);
+                fixed_outside(engine, &schedules, from..from + window)
+            }
+            kind => {
+                let targeted = match kind {
+                    0 => around_violation(p, &schedules, report, &mut rng, freed),
+                    _ => None,
+                };
+                let free = targeted.unwrap_or_else(|| {
+                    let mut free = vec![false; n];
+                    let everyone: Vec<usize> = (0..n).collect();
+                    free_some(&mut rng, &mut free, &everyone, freed);
+                    free
+                });
+                (0..n)
+                    .filter(|&i| !free[i])
+                    .flat_map(|i| fix_schedule(engine, EmployeeIdx(i as u32), &schedules[i]))
+                    .collect()
+            }
         };
-        let free = targeted.unwrap_or_else(|| {
-            let mut free = vec![false; n];
-            let everyone: Vec<usize> = (0..n).collect();
-            free_some(&mut rng, &mut free, &everyone, freed);
-            free
-        });
-        let decisions: Vec<Decision> = (0..n)
-            .filter(|&i| !free[i])
-            .flat_map(|i| fix_schedule(engine, EmployeeIdx(i as u32), &schedules[i]))
-            .collect();
         let now = engine.elapsed();
         let until = deadline.min(now + NEIGHBOURHOOD_SECONDS);
         out.neighbourhoods += 1;
@@ -102,13 +132,36 @@ pub(super) fn neighbourhood_search(
         let start = incumbent.columns_in(master);
         if let Some((chosen, _, _, _)) = master.solve_integer(left, true, start.as_deref()) {
             let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
-            if incumbent.offer(p, scorer, super::roster_of(&columns)) {
+            let improved = incumbent.offer(p, scorer, super::roster_of(&columns));
+            tracing::debug!(kind, improved, objective = ?incumbent.objective(), "neighbourhood");
+            if improved {
                 out.neighbourhood_improvements += 1;
                 stalled = 0;
             }
         }
     }
     Ok(())
+}
+
+/// The decisions that keep every employee on their schedule in `schedules` except on the
+/// days `free`, where everyone is free.
+///
+/// Why: a neighbourhood of employees cannot move an under-cover to an employee outside it,
+/// and on Curtois 12 (60 employees) six of them rarely hold the ones a trade needs. All
+/// employees on a few days hold every trade within those days; on 12 two window
+/// neighbourhoods out of two improved the best responses' roster.
+fn fixed_outside(
+    engine: &Engine,
+    schedules: &[Vec<SlotIdx>],
+    free: std::ops::Range<Day>,
+) -> Vec<Decision> {
+    schedules
+        .iter()
+        .enumerate()
+        .flat_map(|(i, slots)| {
+            fix_schedule_outside(engine, EmployeeIdx(i as u32), slots, free.clone())
+        })
+        .collect()
 }
 
 /// `freed` employees around one soft violation of `report` drawn with `rng`: its employee,
@@ -231,6 +284,88 @@ mod tests {
             assert_eq!(draw(seed), free, "seed {seed}: not deterministic");
         }
         assert!(tried > 0, "no generated roster left a slot under-covered");
+    }
+
+    /// A window neighbourhood keeps every employee's schedule outside its days: from the empty
+    /// roster, the integer master over the columns its column generation leaves open gives a
+    /// roster that is still empty there, keeps the hard rules (checker) and costs less.
+    #[test]
+    fn a_window_neighbourhood_moves_only_its_days() {
+        use super::super::Parts;
+        use std::time::Instant;
+        let rules = serde_json::json!([{"id": "C1", "hard": false}, {"id": "C3", "params": {"maxConsecutiveDays": 3}}]);
+        for seed in [3, 8, 13] {
+            let req = crate::testkit::generated_request(6, 10, 1.3, seed, rules.clone());
+            let p = crate::input::request_from_value(&req).expect("generated request is valid");
+            let scores = PairScores::compute(&p, &FallbackScorer);
+            // Nobody working: the cover is short on every day, in the window too.
+            let start = Roster::default();
+            let report = check(&p, &start, &FallbackScorer);
+            assert!(
+                report.feasible,
+                "seed {seed}: {:#?}",
+                report.hard_violations
+            );
+            let Parts {
+                shape,
+                pricers,
+                mut out,
+                ..
+            } = Parts::new(&p, &scores);
+            let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
+            let mut master = MasterLp::new(&shape, &p.config);
+            engine.add_rosters(&mut master, &[start.clone(), Roster::default()]);
+            let mut incumbent = Incumbent::default();
+            incumbent.consider(start.clone(), report.clone());
+            let n = p.employees.len();
+            let schedules = schedules_of(&start, n);
+            let free = 3..6;
+            let decisions = fixed_outside(&engine, &schedules, free.clone());
+            let lp = column_generation_under(
+                &mut engine,
+                &mut master,
+                &decisions,
+                30.0,
+                &incumbent,
+                f64::NEG_INFINITY,
+                Effort::HeuristicFirst,
+                &mut out,
+            )
+            .expect("column generation runs");
+            assert!(!matches!(lp.end, NodeEnd::Infeasible), "seed {seed}");
+            let open = incumbent.columns_in(&master);
+            let (chosen, _, _, _) = master
+                .solve_integer(30.0, true, open.as_deref())
+                .expect("the incumbent's columns are open");
+            let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
+            let roster = super::super::roster_of(&columns);
+            let after = check(&p, &roster, &FallbackScorer);
+            assert!(after.feasible, "seed {seed}: {:#?}", after.hard_violations);
+            assert!(after.objective < report.objective - 1e-6, "seed {seed}");
+            let moved = schedules_of(&roster, n);
+            for i in 0..n {
+                let outside = |v: &[SlotIdx]| -> Vec<SlotIdx> {
+                    let days = |s: &&SlotIdx| !free.contains(&p.slots[s.ix()].day);
+                    v.iter().filter(days).copied().collect()
+                };
+                assert_eq!(
+                    outside(&moved[i]),
+                    outside(&schedules[i]),
+                    "seed {seed}, employee {i}"
+                );
+            }
+        }
+    }
+
+    /// The window frees twice the employee-days of a neighbourhood of employees, within its
+    /// bounds.
+    #[test]
+    fn window_days_scale_with_the_roster() {
+        // Curtois 12: 60 employees, 28 days → ⌈2·6·28 / 60⌉ = 6.
+        assert_eq!(window_days(60, 28), 6);
+        assert_eq!(window_days(120, 28), 3);
+        assert_eq!(window_days(600, 28), MIN_WINDOW);
+        assert_eq!(window_days(8, 14), MAX_WINDOW);
     }
 
     /// Without a dated soft violation the neighbourhood is drawn at random instead.

@@ -81,7 +81,7 @@ const EARLY_REPAIR_MIN_EMPLOYEE_DAYS: usize = 1200;
 /// 50) it had 20–45 steps left to go at the limit. Best responses from the root's rounding
 /// instead, one 60 s run each: 5089 after 6 s, 4788 after half the time left (2 of 2 runs),
 /// 4591 and 4682 after 85 % of it.
-const LONG_DIVE_EMPLOYEES: usize = 60;
+pub(super) const LONG_DIVE_EMPLOYEES: usize = 60;
 const LONG_DIVE_DESCENT_SHARE: f64 = 0.8;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
