@@ -18,7 +18,9 @@
 //!
 //! Every third neighbourhood is a window of a few days instead, on which every employee is
 //! free: a trade between employees who are not both in a drawn six (an under-cover on one day
-//! moved to whoever has the slack) lies inside it.
+//! moved to whoever has the slack) lies inside it. On large rosters every neighbourhood is
+//! one: six of sixty employees rarely hold a trade, and a window's column generation is the
+//! quicker of the two.
 
 use rand::seq::index::sample;
 use rand::{Rng, SeedableRng};
@@ -42,6 +44,12 @@ const NEIGHBOURHOOD_SECONDS: f64 = 3.0;
 /// Neighbourhood kinds, taken in turn: around a violation, at random, a window of days.
 const KINDS: usize = 3;
 const WINDOW_KIND: usize = 2;
+/// From this many employees every neighbourhood is a window of days: on Curtois 12 (60
+/// employees, 60 s, seeds 0 and 1) windows only gave 4477 and 4274 (24 and 27 neighbourhoods,
+/// each about a second); one window in two 4593 and 4599; one in three 4696 and 4603 (8
+/// neighbourhoods: those of six employees took their whole 3 s, and improved once in six).
+/// Below it the three kinds take turns (Curtois 8 ends at 1304 either way).
+const WINDOWS_ONLY_EMPLOYEES: usize = super::LONG_DIVE_EMPLOYEES;
 /// A window of days frees this many times the employee-days of a neighbourhood of employees.
 const WINDOW_SCALE: usize = 2;
 /// Shortest and longest window of days.
@@ -78,6 +86,7 @@ pub(super) fn neighbourhood_search(
     let stall_limit = STALL_ROUNDS * n.div_ceil(freed);
     let days = p.horizon.days as Day;
     let window = window_days(n, days);
+    let windows_only = n >= WINDOWS_ONLY_EMPLOYEES;
     let mut stalled = 0;
     while engine.elapsed() < deadline && stalled < stall_limit {
         if incumbent.proven_by(out.bound, out.integral_costs) {
@@ -87,7 +96,11 @@ pub(super) fn neighbourhood_search(
             return Ok(());
         };
         let schedules = schedules_of(roster, n);
-        let kind = out.neighbourhoods % KINDS;
+        let kind = if windows_only {
+            WINDOW_KIND
+        } else {
+            out.neighbourhoods % KINDS
+        };
         let decisions: Vec<Decision> = match kind {
             WINDOW_KIND if window < days => {
                 let from = rng.random_range(0..=days - window);
