@@ -431,16 +431,15 @@ pub(super) fn branch_and_price(
         // steps making its LP jump (Curtois Instance8: 1406 from the first, against a bound
         // of 1297.0; 1309 from the second, where the neighbourhoods and best responses from
         // 1406 found nothing).
-        for (k, backtracks) in [0, DIVE_BACKTRACKS, DIVE_BACKTRACKS]
-            .into_iter()
-            .enumerate()
-        {
+        let dives: &[usize] = if long {
+            &[]
+        } else {
+            &[0, DIVE_BACKTRACKS, DIVE_BACKTRACKS]
+        };
+        for (k, &backtracks) in dives.iter().enumerate() {
             let far = incumbent
                 .objective()
                 .is_none_or(|o| o - out.bound > SECOND_DIVE_GAP * out.bound.abs().max(100.0));
-            if long {
-                break;
-            }
             if backtracks > 0 && (!far || incumbent.proven_by(out.bound, integral)) {
                 break;
             }
@@ -464,8 +463,8 @@ pub(super) fn branch_and_price(
             )?;
         }
         master.set_seed(p.config.seed);
-        // Then neighbourhoods around the dive's roster: what the dive fixed, undone a few
-        // employees at a time.
+        // Then neighbourhoods around the incumbent (the dives' roster, or the repaired
+        // rounding when there were no dives): a few employees, or a window of days, at a time.
         let deadline = engine.elapsed() + (search_deadline - engine.elapsed()) * lns_share;
         super::lns::neighbourhood_search(engine, out, incumbent, scorer, master, deadline)?;
     }

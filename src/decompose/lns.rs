@@ -327,7 +327,7 @@ mod tests {
             } = Parts::new(&p, &scores);
             let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
             let mut master = MasterLp::new(&shape, &p.config);
-            engine.add_rosters(&mut master, &[start.clone(), Roster::default()]);
+            engine.add_rosters(&mut master, std::slice::from_ref(&start));
             let mut incumbent = Incumbent::default();
             incumbent.consider(start.clone(), report.clone());
             let n = p.employees.len();
