@@ -157,20 +157,24 @@ fn compare_pricers(
 }
 
 /// Curtois 4 and 7 (every employee), and the first employees of 12 and 13, whose shifts of
-/// one kind the labeling prices as one class (see `shift_classes`).
+/// one kind the labeling prices as one class (see `shift_classes`); and of 15 under duals
+/// too small to pay for work, where the minimum of the total-minutes range binds (the
+/// labeling relaxes it first, see `Labeler::price`).
 #[test]
 fn labeling_matches_milp_pricing_on_curtois_random_duals() {
-    for (name, seed, employees) in [
-        ("Instance4", 4u64, usize::MAX),
-        ("Instance7", 7, usize::MAX),
-        ("Instance12", 12, 6),
-        ("Instance13", 13, 4),
+    for (name, seed, employees, dual_scale) in [
+        ("Instance4", 4u64, usize::MAX, 40.0),
+        ("Instance7", 7, usize::MAX, 40.0),
+        ("Instance12", 12, 6, 40.0),
+        ("Instance13", 13, 4, 40.0),
+        ("Instance15", 15, 3, 40.0),
+        ("Instance15", 16, 3, 0.5),
     ] {
         let Some(mut p) = common::curtois(name) else {
             return;
         };
         p.config.threads = 1;
-        let n = compare_pricers(&p, employees, seed, 2, 40.0);
+        let n = compare_pricers(&p, employees, seed, 2, dual_scale);
         assert!(
             n >= p.employees.len().min(employees),
             "{name}: only {n} pricing problems compared"
@@ -233,13 +237,16 @@ fn covered_instance(e: usize, days: u32, seed: u64, min_run: u32, min_off: u32) 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
 
-    /// Every covered rule on, locked context included: labeling and MILP pricing agree.
+    /// Every covered rule on, locked context included: labeling and MILP pricing agree,
+    /// under duals that pay for work (the maxima bind) and under duals that do not (the
+    /// minima bind).
     #[test]
     fn labeling_matches_milp_pricing_with_every_covered_rule(
-        e in 2usize..4, days in 7u32..15, seed in 0u64..10_000, min_run in 1u32..3, min_off in 1u32..3
+        e in 2usize..4, days in 7u32..15, seed in 0u64..10_000, min_run in 1u32..3, min_off in 1u32..3,
+        dual_scale in prop::sample::select(vec![0.5, 30.0])
     ) {
         let p = covered_instance(e, days, seed, min_run, min_off);
-        compare_pricers(&p, usize::MAX, seed, 2, 30.0);
+        compare_pricers(&p, usize::MAX, seed, 2, dual_scale);
     }
 }
 
