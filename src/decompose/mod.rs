@@ -83,7 +83,10 @@ const EARLY_REPAIR_MIN_EMPLOYEE_DAYS: usize = 1200;
 /// 4591 and 4682 after 85 % of it.
 pub(super) const LONG_DIVE_EMPLOYEES: usize = 60;
 const LONG_DIVE_DESCENT_SHARE: f64 = 0.8;
-/// A column dive fixes every schedule at least this large in the master LP.
+/// A column dive fixes every schedule at least this large in the master LP (one 60 s run
+/// per seed, Curtois 12 seeds 0–3 and 15 seeds 0–1: 4070/4061/4062/4171 and 4364/4461 at
+/// 0.9; at 0.6, 4167/4081/4274/4182 and 4681/4676; at 0.99, 4388/4164/4089/4367 and
+/// 4673/4789).
 const COLUMN_DIVE_FIX_AT: f64 = 0.9;
 /// Share of the time left that a column dive may take (Curtois 15: 1.4 s of its 1.7).
 const COLUMN_DIVE_SHARE: f64 = 0.1;
