@@ -157,9 +157,8 @@ fn compare_pricers(
 }
 
 /// Curtois 4 and 7 (every employee), and the first employees of 12 and 13, whose shifts of
-/// one kind the labeling prices as one class (see `shift_classes`); and of 15 under duals
-/// too small to pay for work, where the minimum of the total-minutes range binds (the
-/// labeling relaxes it first, see `Labeler::price`).
+/// one kind the labeling prices as one class (see `shift_classes`); and of 15, also under
+/// duals too small to pay for work, where the minimum of the total-minutes range binds.
 #[test]
 fn labeling_matches_milp_pricing_on_curtois_random_duals() {
     for (name, seed, employees, dual_scale) in [

@@ -304,8 +304,6 @@ mod tests {
     /// roster that is still empty there, keeps the hard rules (checker) and costs less.
     #[test]
     fn a_window_neighbourhood_moves_only_its_days() {
-        use super::super::Parts;
-        use std::time::Instant;
         let rules = serde_json::json!([{"id": "C1", "hard": false}, {"id": "C3", "params": {"maxConsecutiveDays": 3}}]);
         for seed in [3, 8, 13] {
             let req = crate::testkit::generated_request(6, 10, 1.3, seed, rules.clone());
@@ -319,39 +317,33 @@ mod tests {
                 "seed {seed}: {:#?}",
                 report.hard_violations
             );
-            let Parts {
-                shape,
-                pricers,
-                mut out,
-                ..
-            } = Parts::new(&p, &scores);
-            let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
-            let mut master = MasterLp::new(&shape, &p.config);
-            engine.add_rosters(&mut master, std::slice::from_ref(&start));
-            let mut incumbent = Incumbent::default();
-            incumbent.consider(start.clone(), report.clone());
             let n = p.employees.len();
             let schedules = schedules_of(&start, n);
             let free = 3..6;
-            let decisions = fixed_outside(&engine, &schedules, free.clone());
-            let lp = column_generation_under(
-                &mut engine,
-                &mut master,
-                &decisions,
-                30.0,
-                &incumbent,
-                f64::NEG_INFINITY,
-                Effort::HeuristicFirst,
-                &mut out,
-            )
-            .expect("column generation runs");
-            assert!(!matches!(lp.end, NodeEnd::Infeasible), "seed {seed}");
-            let open = incumbent.columns_in(&master);
-            let (chosen, _, _, _) = master
-                .solve_integer(30.0, true, open.as_deref())
-                .expect("the incumbent's columns are open");
-            let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
-            let roster = super::super::roster_of(&columns);
+            let roster = super::super::with_engine(&p, &scores, |engine, master, out| {
+                engine.add_rosters(master, std::slice::from_ref(&start));
+                let mut incumbent = Incumbent::default();
+                incumbent.consider(start.clone(), report.clone());
+                let decisions = fixed_outside(engine, &schedules, free.clone());
+                let lp = column_generation_under(
+                    engine,
+                    master,
+                    &decisions,
+                    30.0,
+                    &incumbent,
+                    f64::NEG_INFINITY,
+                    Effort::HeuristicFirst,
+                    out,
+                )
+                .expect("column generation runs");
+                assert!(!matches!(lp.end, NodeEnd::Infeasible), "seed {seed}");
+                let open = incumbent.columns_in(master);
+                let (chosen, _, _, _) = master
+                    .solve_integer(30.0, true, open.as_deref())
+                    .expect("the incumbent's columns are open");
+                let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
+                super::super::roster_of(&columns)
+            });
             let after = check(&p, &roster, &FallbackScorer);
             assert!(after.feasible, "seed {seed}: {:#?}", after.hard_violations);
             assert!(after.objective < report.objective - 1e-6, "seed {seed}");

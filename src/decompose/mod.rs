@@ -575,18 +575,38 @@ fn column_dive(
         }
     }
     master.restrict(&|_| true);
-    let columns: Vec<Column> = chosen
-        .into_iter()
-        .enumerate()
-        .filter_map(|(e, slots)| {
-            slots.map(|slots| Column {
-                employee: EmployeeIdx(e as u32),
-                slots,
-                cost: 0.0,
+    Roster::new(
+        chosen
+            .into_iter()
+            .enumerate()
+            .flat_map(|(e, slots)| {
+                let employee = EmployeeIdx(e as u32);
+                slots
+                    .into_iter()
+                    .flatten()
+                    .map(move |slot| Assignment { employee, slot })
             })
-        })
-        .collect();
-    roster_of(&columns.iter().collect::<Vec<_>>())
+            .collect(),
+    )
+}
+
+/// Tests' search set-up: `p`'s parts, an engine started now and a master without columns,
+/// handed to `f`.
+#[cfg(test)]
+fn with_engine<R>(
+    p: &Problem,
+    scores: &PairScores,
+    f: impl FnOnce(&mut Engine<'_, '_>, &mut MasterLp<'_>, &mut Decomposition) -> R,
+) -> R {
+    let Parts {
+        shape,
+        pricers,
+        mut out,
+        ..
+    } = Parts::new(p, scores);
+    let mut engine = Engine::new(p, &shape, &pricers, Instant::now());
+    let mut master = MasterLp::new(&shape, &p.config);
+    f(&mut engine, &mut master, &mut out)
 }
 
 /// The roster the schedules `columns` make together.
@@ -1096,39 +1116,34 @@ mod tests {
             let p = crate::input::request_from_value(&req).expect("generated request is valid");
             let scores = PairScores::compute(&p, &FallbackScorer);
             let dive = || {
-                let Parts {
-                    shape,
-                    pricers,
-                    mut out,
-                    ..
-                } = Parts::new(&p, &scores);
-                let mut engine = Engine::new(&p, &shape, &pricers, Instant::now());
-                let mut master = MasterLp::new(&shape, &p.config);
-                let greedy = construct_within(&p, &scores, Construction::Greedy, None);
-                engine.add_rosters(&mut master, &[greedy, Roster::default()]);
-                let none = vec![Restrict::default(); p.employees.len()];
-                let root = engine
-                    .column_generation(
-                        &mut master,
-                        &none,
-                        30.0,
-                        None,
-                        f64::NEG_INFINITY,
-                        Effort::HeuristicFirst,
-                        &mut out,
-                    )
-                    .expect("column generation runs");
-                assert_eq!(root.end, NodeEnd::Converged, "seed {seed}");
-                let sol = root.solution.expect("a converged root has a solution");
-                let roster = column_dive(&engine, &mut master, &sol, 30.0);
-                let again = master.solve(30.0).expect("the reopened master solves");
-                assert!(
-                    (again.objective - sol.objective).abs() < 1e-6 * sol.objective.abs().max(1.0),
-                    "seed {seed}: the master is not open again ({} against {})",
-                    again.objective,
-                    sol.objective
-                );
-                (roster, master.columns.clone())
+                with_engine(&p, &scores, |engine, master, out| {
+                    let greedy = construct_within(&p, &scores, Construction::Greedy, None);
+                    engine.add_rosters(master, &[greedy, Roster::default()]);
+                    let none = vec![Restrict::default(); p.employees.len()];
+                    let root = engine
+                        .column_generation(
+                            master,
+                            &none,
+                            30.0,
+                            None,
+                            f64::NEG_INFINITY,
+                            Effort::HeuristicFirst,
+                            out,
+                        )
+                        .expect("column generation runs");
+                    assert_eq!(root.end, NodeEnd::Converged, "seed {seed}");
+                    let sol = root.solution.expect("a converged root has a solution");
+                    let roster = column_dive(engine, master, &sol, 30.0);
+                    let again = master.solve(30.0).expect("the reopened master solves");
+                    assert!(
+                        (again.objective - sol.objective).abs()
+                            < 1e-6 * sol.objective.abs().max(1.0),
+                        "seed {seed}: the master is not open again ({} against {})",
+                        again.objective,
+                        sol.objective
+                    );
+                    (roster, master.columns.clone())
+                })
             };
             let (roster, columns) = dive();
             let report = check(&p, &roster, &FallbackScorer);
