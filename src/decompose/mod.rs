@@ -56,8 +56,25 @@ const EXACT_EVERY: usize = 8;
 /// until.
 const LNS_END_SHARE: f64 = 0.97;
 /// When the root did not converge: share of the time left (until [`LNS_END_SHARE`]) the dive
-/// may take before the neighbourhood search.
-const UNCONVERGED_DIVE_SHARE: f64 = 0.5;
+/// may take; then best responses repair what it hands back until
+/// [`UNCONVERGED_REPAIR_END_SHARE`] of the limit, and the neighbourhood search follows.
+const UNCONVERGED_DIVE_SHARE: f64 = 0.6;
+const UNCONVERGED_REPAIR_END_SHARE: f64 = 0.96;
+/// When the root did not converge: share of the time left that the repair of its column
+/// dive's rounding takes before the integer master and the dive (the first roster; the
+/// dive's is most often better).
+const UNCONVERGED_REPAIR_SHARE: f64 = 0.1;
+/// At this share of the time limit, a root whose Lagrangian bound is still more than
+/// [`ROOT_GIVE_UP_GAP`] (relative) below its master's value stops, and the dive takes over
+/// with the time that was the root's until [`ROOT_SHARE`].
+///
+/// Why: on Curtois 15 the root's master value was within 0.6 % of its final 3826 at 30 s
+/// (3850), while the dive from it, with about 20 s where it had had 4–5, kept its LP within
+/// 2 % of the root's for 30 of the 45 employees; one 60 s run per seed, seeds 0–3: 4291 /
+/// 4288 / 4506 / 4392 against 4896 / 4573 / 4818 / 4777 with the root until 45 s (2 cores).
+/// Also Curtois 13: 3652 against 3792; 18: 4948 against 5097 (seed 0).
+const ROOT_CHECK_SHARE: f64 = 0.5;
+const ROOT_GIVE_UP_GAP: f64 = 0.01;
 /// Rosters above this many employee-days get a best-response search from the start rosters
 /// before the root, until this share of the time limit. (0.4 rather than 0.1, one 60 s run
 /// each: Curtois 13 5030 → 4507, 20 15421 → 11252, 21 76414 → 65338, 19 6779 → 7212; on
@@ -93,6 +110,13 @@ const COLUMN_DIVE_SHARE: f64 = 0.1;
 /// Ruin-and-recreate steps in a row without a better roster, per employee, before the
 /// search from the root's rounding stops.
 const STALL_PER_EMPLOYEE: usize = 4;
+/// Column generation with heuristic pricing alone (dives from an unconverged root, the last
+/// steps of other dives) ends when the master's value gained less than `TAIL_GAIN` (relative)
+/// over the last `TAIL_ROUNDS` rounds. Why: on Curtois 15 a dive step's master stayed within
+/// 0.01 % for 15 rounds of 0.2 s while pricing still found 1–10 columns a round (3846.4 at
+/// the first and the last); with this end its dive made 16 steps where it made 8.
+const TAIL_ROUNDS: usize = 3;
+const TAIL_GAIN: f64 = 1e-4;
 /// Seconds between two progress lines.
 const PROGRESS_EVERY: f64 = 2.0;
 /// Wentges smoothing (dual stabilisation): pricing first sees `SMOOTHING · centre +
@@ -325,15 +349,33 @@ pub fn solve_from(
         );
     }
     let none = vec![Restrict::default(); n];
-    let root = engine.column_generation(
+    let mut root = engine.column_generation(
         &mut master,
         &none,
-        time_limit * ROOT_SHARE,
+        time_limit * ROOT_CHECK_SHARE,
         None,
         f64::NEG_INFINITY,
         Effort::HeuristicFirst,
         &mut out,
     )?;
+    if root.end == NodeEnd::TimeLimit && !root_near_converged(&root) {
+        tracing::debug!(
+            bound = root.bound,
+            "root far from converged: the dive takes over"
+        );
+    } else if root.end == NodeEnd::TimeLimit {
+        let first_bound = root.bound;
+        root = engine.column_generation(
+            &mut master,
+            &none,
+            time_limit * ROOT_SHARE,
+            None,
+            f64::NEG_INFINITY,
+            Effort::HeuristicFirst,
+            &mut out,
+        )?;
+        root.bound = root.bound.max(first_bound);
+    }
     out.root_status = match root.end {
         NodeEnd::Converged => RootStatus::Converged,
         NodeEnd::Infeasible => RootStatus::Infeasible,
@@ -411,7 +453,7 @@ pub fn solve_from(
             let now = t0.elapsed().as_secs_f64();
             let deadline = now + (time_limit * LNS_END_SHARE - now) * UNCONVERGED_DIVE_SHARE;
             let floor = out.root_bound;
-            branch::dive(
+            let handed = branch::dive(
                 &mut engine,
                 &mut out,
                 &mut incumbent,
@@ -423,7 +465,26 @@ pub fn solve_from(
                 deadline,
                 Effort::Heuristic,
                 0,
+                true,
             )?;
+            // What the dive fixed, completed by the integer master, repaired by best
+            // responses (from the incumbent when the dive handed nothing back).
+            let start = handed.or_else(|| incumbent.best.as_ref().map(|(r, _)| r.clone()));
+            if let Some(start) = start {
+                let until = time_limit * UNCONVERGED_REPAIR_END_SHARE;
+                let stall = STALL_PER_EMPLOYEE * n;
+                descent::improve(
+                    &engine,
+                    &mut out,
+                    &mut incumbent,
+                    scorer,
+                    &start,
+                    until,
+                    stall,
+                );
+                let what = format!("dive repaired: {:?}", incumbent.objective());
+                engine.progress(&out, master.columns.len(), &what, out.bound, true);
+            }
         }
         let deadline = time_limit * LNS_END_SHARE;
         lns::neighbourhood_search(
@@ -445,15 +506,26 @@ pub fn solve_from(
     Ok(out)
 }
 
+/// Whether an unfinished root's Lagrangian bound is within [`ROOT_GIVE_UP_GAP`] of its
+/// master's value (no bound yet: it is not).
+fn root_near_converged(root: &NodeLp) -> bool {
+    root.solution.as_ref().is_some_and(|s| {
+        s.artificial <= 1e-6
+            && s.objective - root.bound <= ROOT_GIVE_UP_GAP * s.objective.abs().max(1.0)
+    })
+}
+
 /// Until when (seconds since the start) best responses repair the root LP's rounding, if at
 /// all, for a root that ended with `status` at `now` on a roster of `employees` and
 /// `employee_days`.
 ///
 /// With many employees ([`LONG_DIVE_EMPLOYEES`]) and a converged root, the dive cannot finish
-/// in time: the repair gets most of the time left. When the root converged late or not at
-/// all, branch-and-price's dive has no time to reach a good roster either, and the repair
-/// gets half the time left. When it converged early, branch-and-price needs the time for its
-/// proof: the repair runs only on large rosters, for a tenth of the limit (without it a root
+/// in time: the repair gets most of the time left. When the root did not converge, the repair
+/// is short ([`UNCONVERGED_REPAIR_SHARE`]): the dive that follows makes the better roster, and
+/// its own repair gets the time. When it converged late, branch-and-price's dive has no time
+/// to reach a good roster either, and the repair gets half the time left. When it converged
+/// early, branch-and-price needs the time for its proof: the repair runs only on large
+/// rosters, for a tenth of the limit (without it a root
 /// converged just before the late mark left Curtois 14 at 1783 instead of 1387). Below that
 /// size the proofs keep the earlier path; Curtois 7 is unproven in some runs with or without
 /// the repair (timing).
@@ -468,7 +540,9 @@ fn repair_until(
     let left = time_limit - now;
     if converged && employees >= LONG_DIVE_EMPLOYEES {
         Some(now + left * LONG_DIVE_DESCENT_SHARE)
-    } else if !converged || now > time_limit * LATE_ROOT_SHARE {
+    } else if !converged {
+        Some(now + left * UNCONVERGED_REPAIR_SHARE)
+    } else if now > time_limit * LATE_ROOT_SHARE {
         Some(now + left * ROOT_DESCENT_SHARE)
     } else if employee_days > EARLY_REPAIR_MIN_EMPLOYEE_DAYS {
         Some(now + time_limit * EARLY_ROOT_DESCENT_SHARE)
@@ -935,6 +1009,8 @@ impl<'a, 'p> Engine<'a, 'p> {
             solution: None,
         };
         let mut since_exact = 0;
+        // The master's value after each round (for the tail-off of heuristic rounds).
+        let mut values: Vec<f64> = Vec::new();
         // The duals of the best Lagrangian bound so far (Wentges' stability centre).
         let mut center: Option<Center> = None;
         loop {
@@ -1072,7 +1148,14 @@ impl<'a, 'p> Engine<'a, 'p> {
             // without the floor found the optimum 4631 (proven at 17 s), with it 4632 (bound
             // 4631, not proven) until dual smoothing (proven at 23 s).
             let met = node.bound >= sol.objective - tolerance;
-            let converged = (added == 0 && (exact || effort == Effort::Heuristic)) || met;
+            // Heuristic rounds also end when the last TAIL_ROUNDS gained less than TAIL_GAIN
+            // together (no bound is wanted; see TAIL_ROUNDS).
+            values.push(z);
+            let tailed = effort == Effort::Heuristic
+                && !artificial
+                && values.len() > TAIL_ROUNDS
+                && values[values.len() - 1 - TAIL_ROUNDS] - z < TAIL_GAIN * z.abs().max(1.0);
+            let converged = (added == 0 && (exact || effort == Effort::Heuristic)) || met || tailed;
             node.solution = Some(sol);
             if converged {
                 if exact || met {
@@ -1172,8 +1255,8 @@ mod tests {
     }
     /// The repair of the root's rounding: none on small rosters with an early root (the
     /// proof needs the time), a tenth of the limit on large ones, half the time left after a
-    /// late or unconverged root, and most of it on rosters of many employees, whose dive
-    /// cannot finish.
+    /// late root, a tenth after an unconverged one (the dive that follows repairs its own
+    /// roster), and most of it on rosters of many employees, whose dive cannot finish.
     #[test]
     fn the_root_repair_gets_the_time_the_dive_cannot_use() {
         let converged = RootStatus::Converged;
@@ -1181,13 +1264,14 @@ mod tests {
         // Curtois 7 (20 × 28) and 14 (32 × 42), roots at 2 s and 10 s of 60.
         assert_eq!(repair_until(converged, 2.0, 60.0, 20, 560), None);
         assert!(close(repair_until(converged, 10.0, 60.0, 32, 1344), 16.0));
-        // A late root (after 40 % of the limit) and one the limit stopped.
+        // A late root (after 40 % of the limit) keeps half the time left; one the limit
+        // stopped a tenth (its dive has the rest), also with many employees (13, 120 × 28).
         assert!(close(repair_until(converged, 30.0, 60.0, 32, 1344), 45.0));
         let stopped = RootStatus::TimeLimit;
-        assert!(close(repair_until(stopped, 45.0, 60.0, 45, 1890), 52.5));
-        // Curtois 12 (60 × 28), root at 17 s; 13 (120 × 28) unconverged keeps half.
+        assert!(close(repair_until(stopped, 30.0, 60.0, 45, 1890), 33.0));
+        // Curtois 12 (60 × 28), root at 17 s.
         assert!(close(repair_until(converged, 17.0, 60.0, 60, 1680), 51.4));
-        assert!(close(repair_until(stopped, 45.0, 60.0, 120, 3360), 52.5));
+        assert!(close(repair_until(stopped, 30.0, 60.0, 120, 3360), 33.0));
         // Every repair ends within the limit.
         for status in [converged, stopped] {
             for now in [0.0, 10.0, 30.0, 59.0] {
