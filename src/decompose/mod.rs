@@ -525,10 +525,9 @@ fn root_near_converged(root: &NodeLp) -> bool {
 /// its own repair gets the time. When it converged late, branch-and-price's dive has no time
 /// to reach a good roster either, and the repair gets half the time left. When it converged
 /// early, branch-and-price needs the time for its proof: the repair runs only on large
-/// rosters, for a tenth of the limit (without it a root
-/// converged just before the late mark left Curtois 14 at 1783 instead of 1387). Below that
-/// size the proofs keep the earlier path; Curtois 7 is unproven in some runs with or without
-/// the repair (timing).
+/// rosters, for a tenth of the limit (without it a root converged just before the late mark
+/// left Curtois 14 at 1783 instead of 1387). Below that size the proofs keep the earlier
+/// path; Curtois 7 is unproven in some runs with or without the repair (timing).
 fn repair_until(
     status: RootStatus,
     now: f64,
