@@ -385,7 +385,9 @@ pub(super) fn column_generation_under(
 ) -> Result<NodeLp, DecomposeError> {
     let restrict = restrict_master(engine, master, decisions);
     let prune_at = incumbent.objective().map(|o| (o, out.integral_costs));
-    engine.column_generation(master, &restrict, deadline, prune_at, floor, effort, out)
+    engine.column_generation(
+        master, &restrict, deadline, prune_at, floor, effort, None, out,
+    )
 }
 
 /// The per-employee restrictions of `decisions`, applied to the master's columns.

@@ -65,8 +65,9 @@ const UNCONVERGED_REPAIR_END_SHARE: f64 = 0.96;
 /// dive's is most often better).
 const UNCONVERGED_REPAIR_SHARE: f64 = 0.1;
 /// At this share of the time limit, a root whose Lagrangian bound is still more than
-/// [`ROOT_GIVE_UP_GAP`] (relative) below its master's value stops, and the dive takes over
-/// with the time that was the root's until [`ROOT_SHARE`].
+/// [`ROOT_GIVE_UP_GAP`] (relative) below its master's value stops (see
+/// [`far_from_converged`]), and the dive takes over with the time that was the root's
+/// until [`ROOT_SHARE`].
 ///
 /// Why: on Curtois 15 the root's master value was within 0.6 % of its final 3826 at 30 s
 /// (3850), while the dive from it, with about 20 s where it had had 4–5, kept its LP within
@@ -349,33 +350,16 @@ pub fn solve_from(
         );
     }
     let none = vec![Restrict::default(); n];
-    let mut root = engine.column_generation(
+    let root = engine.column_generation(
         &mut master,
         &none,
-        time_limit * ROOT_CHECK_SHARE,
+        time_limit * ROOT_SHARE,
         None,
         f64::NEG_INFINITY,
         Effort::HeuristicFirst,
+        Some(time_limit * ROOT_CHECK_SHARE),
         &mut out,
     )?;
-    if root.end == NodeEnd::TimeLimit && !root_near_converged(&root) {
-        tracing::debug!(
-            bound = root.bound,
-            "root far from converged: the dive takes over"
-        );
-    } else if root.end == NodeEnd::TimeLimit {
-        let first_bound = root.bound;
-        root = engine.column_generation(
-            &mut master,
-            &none,
-            time_limit * ROOT_SHARE,
-            None,
-            f64::NEG_INFINITY,
-            Effort::HeuristicFirst,
-            &mut out,
-        )?;
-        root.bound = root.bound.max(first_bound);
-    }
     out.root_status = match root.end {
         NodeEnd::Converged => RootStatus::Converged,
         NodeEnd::Infeasible => RootStatus::Infeasible,
@@ -401,7 +385,8 @@ pub fn solve_from(
     // first roster (for as long as `repair_until` says).
     let employee_days = n * p.horizon.days as usize;
     let now = engine.elapsed();
-    let repair = repair_until(out.root_status, now, time_limit, n, employee_days);
+    let gave_up = root.end == NodeEnd::TimeLimit && far_from_converged(&root);
+    let repair = repair_until(out.root_status, now, time_limit, n, employee_days, gave_up);
     if let (Some(sol), Some(until)) = (&root.solution, repair) {
         let dive_until = now + (time_limit - now) * COLUMN_DIVE_SHARE;
         let rounded = column_dive(&engine, &mut master, sol, dive_until);
@@ -506,12 +491,16 @@ pub fn solve_from(
     Ok(out)
 }
 
-/// Whether an unfinished root's Lagrangian bound is within [`ROOT_GIVE_UP_GAP`] of its
-/// master's value (no bound yet: it is not).
-fn root_near_converged(root: &NodeLp) -> bool {
+/// Whether an unfinished root (`give_up` of [`Engine::column_generation`]) is worth stopping
+/// for a dive: its master holds no artificial
+/// column any more (every employee has a schedule to fix), and its Lagrangian bound is more
+/// than [`ROOT_GIVE_UP_GAP`] below its value (no bound yet: it is). A master with artificials
+/// goes on: on Curtois 22 (50 × 364) the root had one round at half the limit, and neither
+/// its rounding nor the dive's led best responses to any roster (96763 when the root went on).
+fn far_from_converged(root: &NodeLp) -> bool {
     root.solution.as_ref().is_some_and(|s| {
         s.artificial <= 1e-6
-            && s.objective - root.bound <= ROOT_GIVE_UP_GAP * s.objective.abs().max(1.0)
+            && s.objective - root.bound > ROOT_GIVE_UP_GAP * s.objective.abs().max(1.0)
     })
 }
 
@@ -520,10 +509,12 @@ fn root_near_converged(root: &NodeLp) -> bool {
 /// `employee_days`.
 ///
 /// With many employees ([`LONG_DIVE_EMPLOYEES`]) and a converged root, the dive cannot finish
-/// in time: the repair gets most of the time left. When the root did not converge, the repair
-/// is short ([`UNCONVERGED_REPAIR_SHARE`]): the dive that follows makes the better roster, and
-/// its own repair gets the time. When it converged late, branch-and-price's dive has no time
-/// to reach a good roster either, and the repair gets half the time left. When it converged
+/// in time: the repair gets most of the time left. When the root `gave_up` for a dive
+/// (see [`far_from_converged`]), the repair is short ([`UNCONVERGED_REPAIR_SHARE`]): the dive
+/// makes the better roster, and its own repair gets the time. When the root ran until
+/// [`ROOT_SHARE`] unconverged (Curtois 22, 50 × 364: one round, artificials left, and best
+/// responses need most of the time left to rebuild a year) or converged late, the repair gets
+/// half the time left (branch-and-price's dive has no time to reach a good roster either). When it converged
 /// early, branch-and-price needs the time for its proof: the repair runs only on large
 /// rosters, for a tenth of the limit (without it a root converged just before the late mark
 /// left Curtois 14 at 1783 instead of 1387). Below that size the proofs keep the earlier
@@ -534,14 +525,15 @@ fn repair_until(
     time_limit: f64,
     employees: usize,
     employee_days: usize,
+    gave_up: bool,
 ) -> Option<f64> {
     let converged = status == RootStatus::Converged;
     let left = time_limit - now;
     if converged && employees >= LONG_DIVE_EMPLOYEES {
         Some(now + left * LONG_DIVE_DESCENT_SHARE)
-    } else if !converged {
+    } else if !converged && gave_up {
         Some(now + left * UNCONVERGED_REPAIR_SHARE)
-    } else if now > time_limit * LATE_ROOT_SHARE {
+    } else if !converged || now > time_limit * LATE_ROOT_SHARE {
         Some(now + left * ROOT_DESCENT_SHARE)
     } else if employee_days > EARLY_REPAIR_MIN_EMPLOYEE_DAYS {
         Some(now + time_limit * EARLY_ROOT_DESCENT_SHARE)
@@ -990,7 +982,9 @@ impl<'a, 'p> Engine<'a, 'p> {
     /// node it restricts; `-inf` at the root): once the restricted master's objective meets
     /// it, the master is LP-optimal whatever pricing would still find.
     /// With [`Effort::Heuristic`] it ends when heuristic pricing finds no column, and its
-    /// bound is only what a Lagrangian bound happened to prove.
+    /// bound is only what a Lagrangian bound happened to prove. From `give_up` (seconds since
+    /// the start) on, it also ends, unconverged, as soon as the master is
+    /// [`far_from_converged`].
     #[allow(clippy::too_many_arguments)]
     fn column_generation(
         &mut self,
@@ -1000,6 +994,7 @@ impl<'a, 'p> Engine<'a, 'p> {
         prune_at: Option<(f64, bool)>,
         floor: f64,
         effort: Effort,
+        give_up: Option<f64>,
         out: &mut Decomposition,
     ) -> Result<NodeLp, DecomposeError> {
         let mut node = NodeLp {
@@ -1168,6 +1163,11 @@ impl<'a, 'p> Engine<'a, 'p> {
                 };
                 return Ok(node);
             }
+            // Past `give_up`, a master far from converging stops for a dive (an unconverged
+            // end: its bound stands).
+            if give_up.is_some_and(|t| self.elapsed() >= t) && far_from_converged(&node) {
+                return Ok(node);
+            }
             if let Some((incumbent, integral)) = prune_at {
                 if bound_proves(node.bound, incumbent, integral) {
                     node.end = NodeEnd::Pruned;
@@ -1210,6 +1210,7 @@ mod tests {
                             None,
                             f64::NEG_INFINITY,
                             Effort::HeuristicFirst,
+                            None,
                             out,
                         )
                         .expect("column generation runs");
@@ -1261,22 +1262,45 @@ mod tests {
         let converged = RootStatus::Converged;
         let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
         // Curtois 7 (20 × 28) and 14 (32 × 42), roots at 2 s and 10 s of 60.
-        assert_eq!(repair_until(converged, 2.0, 60.0, 20, 560), None);
-        assert!(close(repair_until(converged, 10.0, 60.0, 32, 1344), 16.0));
-        // A late root (after 40 % of the limit) keeps half the time left; one the limit
-        // stopped a tenth (its dive has the rest), also with many employees (13, 120 × 28).
-        assert!(close(repair_until(converged, 30.0, 60.0, 32, 1344), 45.0));
+        assert_eq!(repair_until(converged, 2.0, 60.0, 20, 560, false), None);
+        assert!(close(
+            repair_until(converged, 10.0, 60.0, 32, 1344, false),
+            16.0
+        ));
+        // A late root (after 40 % of the limit) keeps half the time left; one that gave up
+        // for a dive a tenth (15, 45 × 42; also with many employees, 13, 120 × 28), one the
+        // limit stopped with artificials left half (22, 50 × 364).
+        assert!(close(
+            repair_until(converged, 30.0, 60.0, 32, 1344, false),
+            45.0
+        ));
         let stopped = RootStatus::TimeLimit;
-        assert!(close(repair_until(stopped, 30.0, 60.0, 45, 1890), 33.0));
+        assert!(close(
+            repair_until(stopped, 30.0, 60.0, 45, 1890, true),
+            33.0
+        ));
+        assert!(close(
+            repair_until(stopped, 45.0, 60.0, 50, 18200, false),
+            52.5
+        ));
         // Curtois 12 (60 × 28), root at 17 s.
-        assert!(close(repair_until(converged, 17.0, 60.0, 60, 1680), 51.4));
-        assert!(close(repair_until(stopped, 30.0, 60.0, 120, 3360), 33.0));
+        assert!(close(
+            repair_until(converged, 17.0, 60.0, 60, 1680, false),
+            51.4
+        ));
+        assert!(close(
+            repair_until(stopped, 30.0, 60.0, 120, 3360, true),
+            33.0
+        ));
         // Every repair ends within the limit.
         for status in [converged, stopped] {
             for now in [0.0, 10.0, 30.0, 59.0] {
                 for (e, days) in [(10, 28), (40, 28), (60, 28), (150, 364)] {
-                    if let Some(until) = repair_until(status, now, 60.0, e, e * days) {
-                        assert!((now..=60.0).contains(&until), "{status:?} {now} {e}");
+                    for gave_up in [false, true] {
+                        let until = repair_until(status, now, 60.0, e, e * days, gave_up);
+                        if let Some(until) = until {
+                            assert!((now..=60.0).contains(&until), "{status:?} {now} {e}");
+                        }
                     }
                 }
             }
