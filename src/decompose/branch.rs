@@ -55,7 +55,10 @@ const DIVE_FIX_AT: f64 = 0.6;
 /// the columns its decisions leave open gets this many seconds from its rounding. Curtois 15
 /// (45 employees × 42 days), one 60 s run per seed, 2 cores: with the extra picks and the
 /// integer master, seeds 0–3 ended at 4291 / 4288 / 4506 / 4392; without the integer master
-/// (best responses straight from the rounding) 4719 / 4594 / 4492 / 4632. With 4 extra picks
+/// (best responses straight from the rounding) 4719 / 4594 / 4492 / 4632; with the final
+/// build, 4420 / 4290 / 4602 / 4490 at 5 s, 4691 / 4478 / 4504 / 4507 at 2.5 s, 4707 / 4690
+/// / 4801 / 4611 at 10 s (the best responses after it get the rest). Backtracking (4) in this
+/// dive: 4582 / 4379 / 4485 / 4811. With 4 extra picks
 /// the dive's LP rose from 3853 to 4186 in five steps (2: 3852 to 3910), and its last
 /// employees had no schedule near it.
 const HAND_BACK_EXTRA_PICKS: usize = 2;
