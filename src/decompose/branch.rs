@@ -58,9 +58,8 @@ const DIVE_FIX_AT: f64 = 0.6;
 /// (best responses straight from the rounding) 4719 / 4594 / 4492 / 4632; with the final
 /// build, 4420 / 4290 / 4602 / 4490 at 5 s, 4691 / 4478 / 4504 / 4507 at 2.5 s, 4707 / 4690
 /// / 4801 / 4611 at 10 s (the best responses after it get the rest). Backtracking (4) in this
-/// dive: 4582 / 4379 / 4485 / 4811. With 4 extra picks
-/// the dive's LP rose from 3853 to 4186 in five steps (2: 3852 to 3910), and its last
-/// employees had no schedule near it.
+/// dive: 4582 / 4379 / 4485 / 4811. With 4 extra picks the dive's LP rose from 3853 to 4186
+/// in five steps (2: 3852 to 3910), and its last employees had no schedule near it.
 const HAND_BACK_EXTRA_PICKS: usize = 2;
 const HAND_BACK_INTEGER_SECONDS: f64 = 5.0;
 /// In a backtracking dive, a step whose LP value rises by more than this share of the value
@@ -781,26 +780,25 @@ pub(super) fn dive(
         };
         // Rounding: every employee on their largest schedule (fixed ones on theirs) is a
         // roster whenever the coupling rows allow it; the checker judges.
-        let rounded: Vec<&Column> = largest(&BTreeSet::new())
+        // (Column indices: the integer master of a dive that hands back starts from them.)
+        let rounded: Vec<usize> = largest(&BTreeSet::new())
             .values()
-            .map(|&(_, i)| &master.columns[i])
+            .map(|&(_, i)| i)
             .chain(
-                master
-                    .columns
+                // (The solution's values: the columns it was solved over.)
+                solution
+                    .values
                     .iter()
-                    .zip(&solution.values)
-                    .filter(|&(c, &v)| v > 0.5 && fixed.contains(&c.employee))
-                    .map(|(c, _)| c),
+                    .enumerate()
+                    .filter(|&(i, &v)| v > 0.5 && fixed.contains(&master.columns[i].employee))
+                    .map(|(i, _)| i),
             )
             .collect();
-        incumbent.offer(p, scorer, super::roster_of(&rounded));
+        let columns: Vec<&Column> = rounded.iter().map(|&i| &master.columns[i]).collect();
+        incumbent.offer(p, scorer, super::roster_of(&columns));
         if hand_back && engine.elapsed() >= deadline {
-            let start: Vec<usize> = rounded
-                .iter()
-                .filter_map(|c| master.columns.iter().position(|m| std::ptr::eq(m, *c)))
-                .collect();
-            let open = master.solve_integer(HAND_BACK_INTEGER_SECONDS, true, Some(&start));
-            let chosen = open.map_or(start, |(chosen, ..)| chosen);
+            let open = master.solve_integer(HAND_BACK_INTEGER_SECONDS, true, Some(&rounded));
+            let chosen = open.map_or(rounded, |(chosen, ..)| chosen);
             let columns: Vec<&Column> = chosen.iter().map(|&i| &master.columns[i]).collect();
             let roster = super::roster_of(&columns);
             incumbent.offer(p, scorer, roster.clone());
@@ -1421,23 +1419,8 @@ mod tests {
                     let rounding: Vec<&Column> =
                         largest.values().map(|&(_, i)| &master.columns[i]).collect();
                     let rounding = super::super::roster_of(&rounding);
-                    let mut incumbent = Incumbent::default();
-                    let (scorer, floor) = (&FallbackScorer, out.bound);
-                    let handed = dive(
-                        engine,
-                        out,
-                        &mut incumbent,
-                        scorer,
-                        master,
-                        root,
-                        Vec::new(),
-                        floor,
-                        0.0,
-                        Effort::Heuristic,
-                        0,
-                        true,
-                    )
-                    .unwrap();
+                    let style = (0.0, Effort::Heuristic, 0, true);
+                    let (incumbent, handed) = dive_with(engine, out, master, root, style);
                     let best = incumbent.objective();
                     // Nothing is fixed at once: the integer master over every column.
                     let (_, optimum, _, proven) = master.solve_integer(60.0, true, None).unwrap();
@@ -1485,25 +1468,37 @@ mod tests {
         root: MasterSolution,
         backtracks: usize,
     ) -> Incumbent {
+        let style = (60.0, Effort::Exact, backtracks, false);
+        dive_with(engine, out, master, root, style).0
+    }
+
+    /// One dive from `root` with `(deadline, effort, backtracks, hand_back)`: its incumbent
+    /// and what it hands back.
+    fn dive_with(
+        engine: &mut Engine,
+        out: &mut Decomposition,
+        master: &mut MasterLp,
+        root: MasterSolution,
+        (deadline, effort, backtracks, hand_back): (f64, Effort, usize, bool),
+    ) -> (Incumbent, Option<Roster>) {
         let mut incumbent = Incumbent::default();
-        let (base, effort) = (Vec::new(), Effort::Exact);
-        let scorer = &FallbackScorer;
-        dive(
+        let floor = out.bound;
+        let handed = dive(
             engine,
             out,
             &mut incumbent,
-            scorer,
+            &FallbackScorer,
             master,
             root,
-            base,
-            out.bound,
-            60.0,
+            Vec::new(),
+            floor,
+            deadline,
             effort,
             backtracks,
-            false,
+            hand_back,
         )
         .unwrap();
-        incumbent
+        (incumbent, handed)
     }
 
     /// A dive from the converged root of `p` with `backtracks`: its roster, re-verified by

@@ -492,11 +492,11 @@ pub fn solve_from(
 }
 
 /// Whether an unfinished root (`give_up` of [`Engine::column_generation`]) is worth stopping
-/// for a dive: its master holds no artificial
-/// column any more (every employee has a schedule to fix), and its Lagrangian bound is more
-/// than [`ROOT_GIVE_UP_GAP`] below its value (no bound yet: it is). A master with artificials
-/// goes on: on Curtois 22 (50 × 364) the root had one round at half the limit, and neither
-/// its rounding nor the dive's led best responses to any roster (96763 when the root went on).
+/// for a dive: its master holds no artificial column any more (every employee has a schedule
+/// to fix), and its Lagrangian bound is more than [`ROOT_GIVE_UP_GAP`] below its value (no
+/// bound yet: it is). A master with artificials goes on: on Curtois 22 (50 × 364) the root had
+/// one round at half the limit, and neither its rounding nor the dive's led best responses to
+/// any roster (96763 when the root went on).
 fn far_from_converged(root: &NodeLp) -> bool {
     root.solution.as_ref().is_some_and(|s| {
         s.artificial <= 1e-6
@@ -514,8 +514,9 @@ fn far_from_converged(root: &NodeLp) -> bool {
 /// makes the better roster, and its own repair gets the time. When the root ran until
 /// [`ROOT_SHARE`] unconverged (Curtois 22, 50 × 364: one round, artificials left, and best
 /// responses need most of the time left to rebuild a year) or converged late, the repair gets
-/// half the time left (branch-and-price's dive has no time to reach a good roster either). When it converged
-/// early, branch-and-price needs the time for its proof: the repair runs only on large
+/// half the time left (branch-and-price's dive has no time to reach a good roster either).
+/// When it converged early, branch-and-price needs the time for its proof: the repair runs
+/// only on large
 /// rosters, for a tenth of the limit (without it a root converged just before the late mark
 /// left Curtois 14 at 1783 instead of 1387). Below that size the proofs keep the earlier
 /// path; Curtois 7 is unproven in some runs with or without the repair (timing).
@@ -1260,38 +1261,30 @@ mod tests {
     #[test]
     fn the_root_repair_gets_the_time_the_dive_cannot_use() {
         let converged = RootStatus::Converged;
-        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
+        let stopped = RootStatus::TimeLimit;
         // Curtois 7 (20 × 28) and 14 (32 × 42), roots at 2 s and 10 s of 60.
         assert_eq!(repair_until(converged, 2.0, 60.0, 20, 560, false), None);
-        assert!(close(
-            repair_until(converged, 10.0, 60.0, 32, 1344, false),
-            16.0
-        ));
-        // A late root (after 40 % of the limit) keeps half the time left; one that gave up
-        // for a dive a tenth (15, 45 × 42; also with many employees, 13, 120 × 28), one the
-        // limit stopped with artificials left half (22, 50 × 364).
-        assert!(close(
-            repair_until(converged, 30.0, 60.0, 32, 1344, false),
-            45.0
-        ));
-        let stopped = RootStatus::TimeLimit;
-        assert!(close(
-            repair_until(stopped, 30.0, 60.0, 45, 1890, true),
-            33.0
-        ));
-        assert!(close(
-            repair_until(stopped, 45.0, 60.0, 50, 18200, false),
-            52.5
-        ));
-        // Curtois 12 (60 × 28), root at 17 s.
-        assert!(close(
-            repair_until(converged, 17.0, 60.0, 60, 1680, false),
-            51.4
-        ));
-        assert!(close(
-            repair_until(stopped, 30.0, 60.0, 120, 3360, true),
-            33.0
-        ));
+        // (status, now, employees, employee-days, gave up, until): at 60 s.
+        let cases = [
+            (converged, 10.0, 32, 1344, false, 16.0),
+            // A late root (after 40 % of the limit) keeps half the time left; one that gave
+            // up for a dive a tenth (15, 45 × 42; also with many employees, 13, 120 × 28),
+            // one the limit stopped with artificials left half (22, 50 × 364).
+            (converged, 30.0, 32, 1344, false, 45.0),
+            (stopped, 30.0, 45, 1890, true, 33.0),
+            (stopped, 45.0, 50, 18200, false, 52.5),
+            (stopped, 30.0, 120, 3360, true, 33.0),
+            // Curtois 12 (60 × 28), root at 17 s.
+            (converged, 17.0, 60, 1680, false, 51.4),
+        ];
+        for (status, now, e, days, gave_up, want) in cases {
+            let until = repair_until(status, now, 60.0, e, days, gave_up);
+            let close = until.is_some_and(|u| (u - want).abs() < 1e-9);
+            assert!(
+                close,
+                "{status:?} at {now}, {e} employees: {until:?}, not {want}"
+            );
+        }
         // Every repair ends within the limit.
         for status in [converged, stopped] {
             for now in [0.0, 10.0, 30.0, 59.0] {
